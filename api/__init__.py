@@ -1,0 +1,1 @@
+"""HTTP edge: the FastAPI app, its routes, error handling and messaging channels."""

@@ -1,0 +1,43 @@
+"""The FastAPI application, built by a factory so tests can build their own."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api.errors import install_error_handlers
+from api.routes import assess, health, search, tools
+from api.state import AppState
+from assistant import __version__
+from assistant.settings import Settings, get_settings
+
+
+def create_app(settings: Settings | None = None, *, load_knowledge: bool = True) -> FastAPI:
+    settings = settings or get_settings()
+    state = AppState(settings=settings)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if load_knowledge:
+            # Load in the background so /healthz answers at once and /readyz reports progress.
+            threading.Thread(target=state.load_knowledge, name="index-loader", daemon=True).start()
+        yield
+
+    app = FastAPI(
+        title="RR-ALL Navigator",
+        version=__version__,
+        description=(
+            "Decision support for relapsed/refractory B-ALL: blinatumomab, inotuzumab ozogamicin and "
+            "tisagenlecleucel, grounded in deterministic rules and cited passages of Curran & O'Brien "
+            "(Semin Hematol 2020). Not a substitute for clinical judgement."
+        ),
+        lifespan=lifespan,
+    )
+    app.state.rrall = state
+    install_error_handlers(app)
+    for module in (health, search, assess, tools):
+        app.include_router(module.router)
+    return app

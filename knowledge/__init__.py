@@ -1,0 +1,1 @@
+"""The review as data: passages, bibliography, schema, ingestion, the index and retrieval."""

@@ -1,0 +1,123 @@
+"""Load and validate the knowledge pack (``knowledge/pack``) into memory.
+
+Validation errors name the file and the passage so that whoever edits the YAML can fix it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from knowledge.schema import REFERENCE_COUNT, Bibliography, PackFile, Passage, Reference
+
+PACK_DIR = Path(__file__).resolve().parent / "pack"
+BIBLIOGRAPHY_FILE = "bibliography.yaml"
+
+
+class PackError(ValueError):
+    """The knowledge pack is invalid; the message names the file and passage."""
+
+
+@dataclass(frozen=True)
+class KnowledgePack:
+    passages: tuple[Passage, ...]
+    references: dict[int, Reference]
+    content_hash: str
+    by_id: dict[str, Passage] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_id.update({p.id: p for p in self.passages})
+
+    def __iter__(self) -> Iterator[Passage]:
+        return iter(self.passages)
+
+    def __len__(self) -> int:
+        return len(self.passages)
+
+    def get(self, passage_id: str) -> Passage | None:
+        return self.by_id.get(passage_id)
+
+
+def _describe(err: ValidationError, data: Any) -> str:
+    problems = []
+    for e in err.errors():
+        loc = list(e["loc"])
+        where = ".".join(str(x) for x in loc)
+        # Name the passage by its id where the error sits inside one.
+        if len(loc) >= 2 and loc[0] == "passages" and isinstance(loc[1], int):
+            try:
+                pid = data["passages"][loc[1]].get("id", f"#{loc[1] + 1}")
+            except (KeyError, IndexError, TypeError, AttributeError):
+                pid = f"#{loc[1] + 1}"
+            where = f"passage {pid}: {'.'.join(str(x) for x in loc[2:]) or 'passage'}"
+        problems.append(f"{where}: {e['msg']}")
+    return "; ".join(problems)
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise PackError(f"{path.name}: not valid YAML ({exc})") from exc
+
+
+def load_bibliography(pack_dir: Path = PACK_DIR) -> dict[int, Reference]:
+    path = pack_dir / BIBLIOGRAPHY_FILE
+    if not path.exists():
+        raise PackError(f"{path.name}: missing; the pack needs the review's {REFERENCE_COUNT} references")
+    data = _read_yaml(path)
+    try:
+        bib = Bibliography.model_validate(data)
+    except ValidationError as exc:
+        raise PackError(f"{path.name}: {_describe(exc, data)}") from exc
+    numbers = [r.number for r in bib.references]
+    dupes = sorted({n for n in numbers if numbers.count(n) > 1})
+    if dupes:
+        raise PackError(f"{path.name}: duplicate reference number(s) {dupes}")
+    return {r.number: r for r in bib.references}
+
+
+def load_pack(pack_dir: Path = PACK_DIR) -> KnowledgePack:
+    """Read every section file and the bibliography; raise PackError on the first problem found."""
+    references = load_bibliography(pack_dir)
+    digest = hashlib.sha256()
+    passages: list[Passage] = []
+    seen: dict[str, str] = {}
+    files = sorted(p for p in pack_dir.glob("*.yaml") if p.name != BIBLIOGRAPHY_FILE)
+    if not files:
+        raise PackError(f"{pack_dir}: no section files found")
+    for path in files:
+        raw = path.read_bytes()
+        digest.update(path.name.encode() + b"\0" + raw)
+        data = _read_yaml(path)
+        try:
+            pack_file = PackFile.model_validate(data)
+        except ValidationError as exc:
+            raise PackError(f"{path.name}: {_describe(exc, data)}") from exc
+        for passage in pack_file.passages:
+            if passage.id in seen:
+                raise PackError(
+                    f"{path.name}: passage {passage.id}: duplicate id (first defined in {seen[passage.id]})"
+                )
+            missing = [r for r in passage.refs if r not in references]
+            if missing:
+                raise PackError(
+                    f"{path.name}: passage {passage.id}: reference(s) {missing} not in {BIBLIOGRAPHY_FILE}"
+                )
+            seen[passage.id] = path.name
+            passages.append(passage)
+    digest.update((pack_dir / BIBLIOGRAPHY_FILE).read_bytes())
+    return KnowledgePack(passages=tuple(passages), references=references, content_hash=digest.hexdigest())
+
+
+@lru_cache(maxsize=1)
+def default_pack() -> KnowledgePack:
+    """The shipped pack, loaded once per process."""
+    return load_pack(PACK_DIR)
