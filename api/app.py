@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
-from api.routes import assess, health, search, tools
+from api.routes import assess, chat, health, search, sessions, tools
 from api.state import AppState
 from assistant import __version__
 from assistant.settings import Settings, get_settings
@@ -38,6 +38,6 @@ def create_app(settings: Settings | None = None, *, load_knowledge: bool = True)
     )
     app.state.rrall = state
     install_error_handlers(app)
-    for module in (health, search, assess, tools):
+    for module in (health, search, assess, tools, chat, sessions):
         app.include_router(module.router)
     return app

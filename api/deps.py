@@ -11,6 +11,8 @@ from api.state import AppState
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
+    from assistant.engine import ChatEngine
+    from assistant.sessions import SessionStore
     from knowledge.retrieval import HybridRetriever
 
 
@@ -32,3 +34,18 @@ def get_retriever(state: Annotated[AppState, Depends(get_state)]) -> HybridRetri
 StateDep = Annotated[AppState, Depends(get_state)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 RetrieverDep = Annotated["HybridRetriever", Depends(get_retriever)]
+
+
+def get_engine(state: Annotated[AppState, Depends(get_state)]) -> ChatEngine:
+    engine = state.engine
+    if engine is None:
+        raise ApiError(503, "The knowledge index is still loading; retry shortly.")
+    return engine
+
+
+def get_store(state: Annotated[AppState, Depends(get_state)]) -> SessionStore:
+    return state.store
+
+
+EngineDep = Annotated["ChatEngine", Depends(get_engine)]
+StoreDep = Annotated["SessionStore", Depends(get_store)]

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
+    from assistant.engine import ChatEngine
+    from assistant.sessions import SessionStore
     from knowledge.retrieval import HybridRetriever
 
 log = logging.getLogger("rrall.api")
@@ -21,6 +23,30 @@ class AppState:
     retriever: HybridRetriever | None = None
     load_error: str | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _store: SessionStore | None = None
+    _engine: ChatEngine | None = None
+
+    @property
+    def store(self) -> SessionStore:
+        if self._store is None:
+            from assistant.runtime import open_store
+
+            self._store = open_store(self.settings)
+        return self._store
+
+    @property
+    def engine(self) -> ChatEngine | None:
+        """The chat engine, once the index is ready (answers need retrieval)."""
+        if self._engine is None and self.retriever is not None:
+            from assistant.engine import ChatEngine
+            from assistant.llm import LLMAnswerer, load_chat_model
+            from knowledge.pack import default_pack
+
+            pack = default_pack()
+            model = load_chat_model(self.settings)
+            llm = LLMAnswerer(model, pack=pack, retriever=self.retriever) if model is not None else None
+            self._engine = ChatEngine(pack=pack, store=self.store, retriever=self.retriever, llm=llm)
+        return self._engine
 
     @property
     def ready(self) -> bool:

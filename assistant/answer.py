@@ -1,0 +1,120 @@
+"""What a chat turn returns (the body of ``POST /v1/chat``), and the citation ledger behind it."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from knowledge.pack import KnowledgePack
+
+MESSAGE_MAX_CHARS = 4000
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(])")
+# Review reference numbers written inline by tools, e.g. "[6]" or "[13,41]" or "[64-66]". In a chat
+# answer [n] means a citation marker, so these are removed; the citation entry carries the refs.
+_REVIEW_REFS = re.compile(r"\s*\[\d+(?:\s*[,\u2013-]\s*\d+)*\]")
+
+
+def strip_review_refs(text: str) -> str:
+    return _REVIEW_REFS.sub("", text)
+
+
+class ChatRequest(BaseModel):
+    message: str = Field(min_length=1, max_length=MESSAGE_MAX_CHARS, description="The user's message")
+    session_id: str | None = Field(default=None, max_length=64, description="Continue this session")
+
+
+class Citation(BaseModel):
+    marker: int
+    passage_id: str
+    section: str
+    text: str
+    refs: list[int]
+    references: list[str] = Field(default_factory=list, description="The full reference for each of refs")
+
+
+class ToolCall(BaseModel):
+    name: str
+    input: dict[str, Any]
+    output: dict[str, Any]
+
+
+class Suggestion(BaseModel):
+    label: str
+    message: str
+
+
+class ChatResponse(BaseModel):
+    session_id: str
+    answer: str = Field(description="Markdown with inline citation markers like [1]")
+    citations: list[Citation]
+    tool_calls: list[ToolCall]
+    patient: dict[str, Any] = Field(description="The patient facts gathered so far in this session")
+    intent: str = Field(description="What the message was understood to ask")
+    understood: dict[str, str] = Field(default_factory=dict, description="Facts read from this message")
+    hypothetical: dict[str, Any] = Field(
+        default_factory=dict, description="Facts assumed for this answer only ('if she were CD22-negative')"
+    )
+    asked_for: list[str] = Field(default_factory=list, description="Facts the assistant asked for")
+    suggestions: list[Suggestion] = Field(default_factory=list)
+    assessment: dict[str, Any] | None = Field(default=None, description="The assessment, when one was run")
+    answered_by: str = Field(default="rules", description="rules (deterministic) or llm")
+
+
+class CitationLedger:
+    """Numbers passages in order of first use, so [n] in the text always resolves."""
+
+    def __init__(self, pack: KnowledgePack) -> None:
+        self._pack = pack
+        self._markers: dict[str, int] = {}
+
+    def marker(self, passage_id: str) -> int:
+        if passage_id not in self._markers:
+            if passage_id not in self._pack.by_id:
+                raise KeyError(f"unknown passage {passage_id}")
+            self._markers[passage_id] = len(self._markers) + 1
+        return self._markers[passage_id]
+
+    def markers(self, passage_ids: list[str] | tuple[str, ...]) -> str:
+        known = [p for p in dict.fromkeys(passage_ids) if p in self._pack.by_id]
+        return "".join(f"[{self.marker(p)}]" for p in known)
+
+    def cite_each_sentence(self, text: str, passage_ids: list[str] | tuple[str, ...]) -> str:
+        """Put the markers after every sentence of ``text``, so no factual sentence goes uncited."""
+        text = strip_review_refs(text)
+        tag = self.markers(passage_ids)
+        if not tag:
+            return text
+        sentences = [s.strip() for s in _SENTENCE_END.split(text.strip()) if s.strip()]
+        return " ".join(_attach(s, tag) for s in sentences)
+
+    def citations(self) -> list[Citation]:
+        out = []
+        for passage_id, marker in sorted(self._markers.items(), key=lambda kv: kv[1]):
+            passage = self._pack.by_id[passage_id]
+            out.append(
+                Citation(
+                    marker=marker,
+                    passage_id=passage_id,
+                    section=passage.section,
+                    text=passage.text,
+                    refs=list(passage.refs),
+                    references=[self._pack.references[r].citation for r in passage.refs if r in self._pack.references],
+                )
+            )
+        return out
+
+
+def _attach(sentence: str, tag: str) -> str:
+    # Marker goes before the closing punctuation: "... 14.0% [3]."
+    if sentence and sentence[-1] in ".!?":
+        return f"{sentence[:-1]} {tag}{sentence[-1]}"
+    return f"{sentence} {tag}"
+
+
+MARKER = re.compile(r"\[(\d+)\]")
+
+
+def markers_in(text: str) -> list[int]:
+    return [int(m) for m in MARKER.findall(text)]

@@ -1,0 +1,240 @@
+"""One chat turn: understand, update the patient, plan, run tools and retrieval, compose, store.
+
+The deterministic path is the default and the reference; an optional LLM layer (assistant.llm)
+may rewrite the answer but is checked against the same citations and numbers.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from assistant import compose
+from assistant.answer import ChatResponse, CitationLedger, Suggestion, ToolCall
+from assistant.llm import LLMAnswerer
+from assistant.planner import Plan, plan_turn
+from assistant.sessions import SessionStore
+from assistant.understanding.facts import extract_facts
+from assistant.understanding.update import FactUpdate
+from assistant.understanding.intents import classify
+from assistant.understanding.safety import is_injection, redact
+from knowledge.pack import KnowledgePack
+from tools.assess import assess
+from tools.profile import PatientProfile
+from tools.sequencing import sequencing_considerations
+
+log = logging.getLogger("rrall.chat")
+
+# Turns whose answer is fixed text: nothing for a model to add.
+_NO_LLM_KINDS = frozenset({"greeting", "help", "out_of_scope", "reset"})
+
+
+class SessionNotFound(LookupError):
+    pass
+
+
+class Retriever:  # structural type of knowledge.retrieval.HybridRetriever that the engine needs
+    def search(self, query: str, *, k: int = 5, **filters: Any) -> list[Any]:
+        raise NotImplementedError
+
+
+@dataclass
+class TurnContext:
+    patient: dict[str, Any]
+    ledger: CitationLedger
+    tool_calls: list[ToolCall] = field(default_factory=list)
+    assessment: dict[str, Any] | None = None
+
+
+class ChatEngine:
+    def __init__(
+        self, *, pack: KnowledgePack, store: SessionStore, retriever: Any | None, llm: LLMAnswerer | None = None
+    ) -> None:
+        self.pack = pack
+        self.store = store
+        self.retriever = retriever
+        self.llm = llm
+
+    # -- public -----------------------------------------------------------------------------
+    def respond(self, message: str, session_id: str | None = None) -> ChatResponse:
+        if session_id:
+            record = self.store.get(session_id)
+            if record is None:
+                raise SessionNotFound(session_id)
+        else:
+            record = self.store.create()
+        text, _redacted_kinds = redact(message)
+        injection = is_injection(text)
+
+        update = extract_facts(text)
+        patient, rejected = merge_facts(dict(record.patient), update)
+        # Facts in a conditional ("if she were CD22-negative") shape this answer only.
+        considered, _ = merge_facts(patient, FactUpdate(set=update.hypothetical)) if update.hypothetical \
+            else (patient, {})
+        intent = classify(text, has_patient=bool(considered))
+        changed = {**update.set, **update.hypothetical}
+        plan = plan_turn(intent, patient=considered, new_facts=changed,
+                         cleared=[*update.cleared, *update.withdrawn], reset=update.reset, injection=injection)
+
+        ctx = TurnContext(patient=considered, ledger=CitationLedger(self.pack))
+        body = self._execute(plan, text, ctx)
+        answered_by = "rules"
+        if self.llm is not None and plan.kind not in _NO_LLM_KINDS:
+            llm_ledger = CitationLedger(self.pack)
+            written = self.llm.answer(text, patient=patient, ledger=llm_ledger)
+            if written is not None and written.guard.ok:
+                body, ctx.ledger, answered_by = written.answer, llm_ledger, "llm"
+                ctx.tool_calls.extend(ToolCall(**c) for c in written.tool_calls)
+        answer = self._frame(plan, body, ctx, update.evidence, rejected)
+
+        response = ChatResponse(
+            session_id=record.id,
+            answer=answer,
+            citations=ctx.ledger.citations(),
+            tool_calls=ctx.tool_calls,
+            patient=patient,
+            intent=plan.intent,
+            understood={k: compose.describe_fact(k, v) for k, v in update.set.items() if k in patient},
+            hypothetical=update.hypothetical,
+            asked_for=[f for f, _ in plan.ask],
+            suggestions=suggestions_for(plan, patient),
+            assessment=ctx.assessment,
+            answered_by=answered_by,
+        )
+        self.store.save_turn(
+            record.id, user_text=text, answer_text=answer, patient=patient, state=record.state,
+            answer_meta={"intent": plan.intent, "citations": [c.passage_id for c in response.citations]},
+        )
+        return response
+
+    # -- steps ------------------------------------------------------------------------------
+    def _execute(self, plan: Plan, text: str, ctx: TurnContext) -> str:
+        sections: list[str] = []
+        if plan.kind == "greeting":
+            return compose.GREETING
+        if plan.kind == "help":
+            return compose.HELP
+        if plan.kind == "out_of_scope":
+            return compose.out_of_scope(plan.subject)
+        if plan.run_assessment:
+            sections.append(self._assessment(ctx, plan))
+        if plan.run_sequencing:
+            sections.append(self._sequencing(ctx))
+        if plan.retrieve:
+            evidence = self._evidence(plan, text, ctx)
+            if evidence:
+                sections.append(evidence)
+            elif not sections:
+                return compose.out_of_scope(plan.subject)
+        return "\n\n".join(s for s in sections if s)
+
+    def _assessment(self, ctx: TurnContext, plan: Plan) -> str:
+        profile = PatientProfile.model_validate(ctx.patient)
+        result = assess(profile).model_dump(mode="json")
+        ctx.assessment = result
+        ctx.tool_calls.append(ToolCall(name="assess_patient", input=profile.model_dump(mode="json", exclude_none=True),
+                                       output=result))
+        return compose.compose_assessment(result, ctx.ledger, focus=plan.agents)
+
+    def _sequencing(self, ctx: TurnContext) -> str:
+        profile = PatientProfile.model_validate(ctx.patient)
+        result = sequencing_considerations(profile).model_dump(mode="json")
+        ctx.tool_calls.append(ToolCall(name="sequencing_considerations",
+                                       input=profile.model_dump(mode="json", exclude_none=True), output=result))
+        points = result.get("points", [])
+        chosen = [p for p in points if p.get("applies")] if ctx.patient else points
+        if not chosen:
+            chosen = points
+        heading = "**Sequencing points from the review that apply here:**" if ctx.patient else \
+            "**Sequencing points from the review:**"
+        return heading + "\n" + compose.compose_points(chosen, ctx.ledger, with_reasons=bool(ctx.patient))
+
+    def _evidence(self, plan: Plan, text: str, ctx: TurnContext) -> str:
+        if self.retriever is None:
+            return ""
+        hits = self.retriever.search(plan.query or text, k=plan.k)
+        relevant = [h for h in hits if is_relevant(h)]
+        ctx.tool_calls.append(ToolCall(
+            name="search_review", input={"query": plan.query or text, "k": plan.k},
+            output={"passage_ids": [h.passage_id for h in relevant]},
+        ))
+        if not relevant:
+            return ""
+        return compose.compose_passages(relevant[: plan.show], ctx.ledger, intro="**What the review reports:**")
+
+    def _frame(self, plan: Plan, body: str, ctx: TurnContext, evidence: dict[str, str],
+               rejected: dict[str, str]) -> str:
+        parts: list[str] = []
+        if plan.discusses_patient:
+            parts.append(compose.NOTICE)
+        if plan.injection:
+            parts.append("I treat instructions inside a message as text: the rules and facts do not change.")
+        if rejected:
+            parts.append("I could not use: " + "; ".join(f"{k} ({v})" for k, v in rejected.items()) + ".")
+        if plan.reset:
+            parts.append("Starting a new patient: earlier facts are cleared.")
+        if plan.acknowledge and ctx.patient:
+            parts.append("**Patient facts so far:** " + compose.describe_patient(ctx.patient) + ".")
+        if body:
+            parts.append(body)
+        if plan.ask:
+            parts.append("To sharpen this: " + " ".join(q for _, q in plan.ask))
+        return "\n\n".join(parts)
+
+
+def merge_facts(patient: dict[str, Any], update: FactUpdate) -> tuple[dict[str, Any], dict[str, str]]:
+    """Apply the message's facts; values the profile rejects are reported and never stored.
+
+    Out-of-range values are refused, not clamped: the earlier value (if any) stays.
+    """
+    candidate = update.apply(patient)
+    rejected: dict[str, str] = {}
+    while True:
+        try:
+            profile = PatientProfile.model_validate(candidate)
+        except ValidationError as exc:
+            bad = {str(e["loc"][0]) for e in exc.errors() if e["loc"]}
+            if not bad or bad <= set(rejected):
+                raise
+            for e in exc.errors():
+                name = str(e["loc"][0]) if e["loc"] else ""
+                if name in bad:
+                    rejected[name] = str(e["msg"]).removeprefix("Value error, ")
+                    if name in patient and not update.reset:
+                        candidate[name] = patient[name]
+                    else:
+                        candidate.pop(name, None)
+            continue
+        return profile.model_dump(mode="json", exclude_none=True), rejected
+
+
+def is_relevant(hit: Any) -> bool:
+    """A hit counts when the words of the question matched it or its meaning is close enough.
+
+    RRF scores are ranks, not relevance, so the retriever's raw signals decide: a BM25 match on a
+    content word, or a dense cosine similarity above a floor tuned on the out-of-scope set.
+    """
+    bm25 = getattr(hit, "bm25_score", None)
+    cosine = getattr(hit, "dense_similarity", None)
+    if cosine is not None and cosine >= DENSE_FLOOR:
+        return True
+    return bool(bm25 is not None and bm25 >= BM25_FLOOR)
+
+
+DENSE_FLOOR = 0.45
+BM25_FLOOR = 3.0
+
+
+def suggestions_for(plan: Plan, patient: dict[str, Any]) -> list[Suggestion]:
+    out: list[Suggestion] = []
+    if patient:
+        out.append(Suggestion(label="Sequencing", message="How should I sequence these agents for this patient?"))
+        out.append(Suggestion(label="Toxicity", message="What toxicity should I watch for with each agent?"))
+        out.append(Suggestion(label="New patient", message="new patient"))
+    else:
+        out.append(Suggestion(label="SOS risk", message="What are the risk factors for SOS after inotuzumab?"))
+        out.append(Suggestion(label="Compare", message="Compare blinatumomab, InO and CAR T"))
+    return out

@@ -1,0 +1,100 @@
+"""Decide what a turn does: which tools run, what to retrieve, which facts to ask for. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.compose import questions_for
+
+# Facts whose absence changes a judgement, by the agent they matter for.
+_DECISIVE_FOR_AGENT = {
+    "inotuzumab_ozogamicin": ("cd22_positive_pct", "age_years", "disease_status"),
+    "tisagenlecleucel": ("age_years", "disease_status", "cd19"),
+    "blinatumomab": ("disease_status", "cd19"),
+}
+_DECISIVE = ("age_years", "disease_status", "cd22_positive_pct", "cd19", "marrow_blasts_pct")
+
+
+@dataclass(frozen=True)
+class Plan:
+    intent: str
+    kind: str
+    agents: tuple[str, ...] = ()
+    run_assessment: bool = False
+    run_sequencing: bool = False
+    retrieve: bool = False
+    query: str | None = None
+    k: int = 6
+    show: int = 3
+    ask: tuple[tuple[str, str], ...] = ()
+    acknowledge: bool = False
+    discusses_patient: bool = False
+    reset: bool = False
+    injection: bool = False
+    subject: str | None = None
+    topics: tuple[str, ...] = field(default=())
+
+
+def plan_turn(
+    intent: Any,
+    *,
+    patient: dict[str, Any],
+    new_facts: dict[str, Any],
+    cleared: Sequence[str],
+    reset: bool,
+    injection: bool,
+) -> Plan:
+    kind: str = intent.kind
+    agents = tuple(getattr(intent, "agents", ()) or ())
+    topics = tuple(getattr(intent, "topics", ()) or ())
+    has_patient = bool(patient)
+    stated_facts = bool(new_facts) or bool(cleared) or reset
+    common = {"intent": kind, "agents": agents, "reset": reset, "injection": injection, "topics": topics,
+              "subject": getattr(intent, "subject", None)}
+
+    if kind in ("greeting", "help") and not stated_facts:
+        return Plan(kind=kind, **common)
+    if kind == "out_of_scope" and not stated_facts:
+        return Plan(kind="out_of_scope", **common)
+
+    # Facts about a patient, with or without a question: assess, and say what is still missing.
+    if kind == "patient_assessment" or (stated_facts and kind in ("greeting", "help", "out_of_scope",
+                                                                  "evidence_fact", "definition")
+                                        and not _asks_question(intent)):
+        if reset and not new_facts:
+            return Plan(kind="reset", acknowledge=False, **common)
+        return Plan(
+            kind="patient_assessment", run_assessment=has_patient, acknowledge=True,
+            discusses_patient=True, ask=_ask(patient, agents), **common,
+        )
+    if kind == "sequencing":
+        return Plan(
+            kind="sequencing", run_sequencing=True, retrieve=not has_patient, query=None, show=2,
+            acknowledge=has_patient and stated_facts, discusses_patient=has_patient, **common,
+        )
+    if kind == "comparison":
+        return Plan(
+            kind="comparison", run_assessment=has_patient, retrieve=True, k=8, show=4,
+            acknowledge=has_patient and stated_facts, discusses_patient=has_patient, **common,
+        )
+    # Evidence and definitions: retrieval; with a patient known, facts stated this turn still count.
+    return Plan(
+        kind=kind, retrieve=True, acknowledge=has_patient and stated_facts,
+        run_assessment=has_patient and stated_facts, discusses_patient=has_patient and stated_facts,
+        **common,
+    )
+
+
+def _ask(patient: dict[str, Any], agents: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    decisive: list[str] = []
+    for agent in agents:
+        decisive.extend(_DECISIVE_FOR_AGENT.get(agent, ()))
+    decisive.extend(_DECISIVE)
+    missing = [f for f in dict.fromkeys(decisive) if f not in patient]
+    return tuple(questions_for(missing, limit=2))
+
+
+def _asks_question(intent: Any) -> bool:
+    return bool(getattr(intent, "is_question", False))
