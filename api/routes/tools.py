@@ -1,5 +1,58 @@
-"""Placeholder router; filled in by its owner."""
+"""The clinical tools over HTTP: GET /v1/tools lists them with their JSON schemas; POST /v1/tools/{name}
+runs one with a body of {"profile": {...}} (plus "agent" for the tools that take one)."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter()
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body
+from pydantic import BaseModel
+
+from api.errors import ApiError, ErrorResponse
+from tools.catalog import CATALOG, run_tool
+
+router = APIRouter(tags=["tools"])
+
+
+class ToolDescription(BaseModel):
+    name: str
+    description: str
+    input_schema: dict[str, Any]
+    output_schema: dict[str, Any]
+
+
+@router.get("/v1/tools", response_model=list[ToolDescription], summary="The clinical tools and their schemas")
+async def list_tools() -> list[ToolDescription]:
+    return [
+        ToolDescription(
+            name=spec.name,
+            description=spec.description,
+            input_schema=spec.args_model.model_json_schema(),
+            output_schema=spec.output_model.model_json_schema(),
+        )
+        for spec in CATALOG.values()
+    ]
+
+
+@router.post(
+    "/v1/tools/{name}",
+    responses={
+        404: {
+            "model": ErrorResponse,
+            "description": "No tool of that name; the message lists the known ones",
+        },
+        422: {"model": ErrorResponse, "description": "Invalid arguments; `fields` names each problem"},
+    },
+    summary="Run one clinical tool",
+)
+async def call_tool(
+    name: str,
+    arguments: Annotated[
+        dict[str, Any],
+        Body(examples=[{"profile": {"age_years": 34, "disease_status": "first_relapse"}, "agent": "InO"}]),
+    ],
+) -> dict[str, Any]:
+    if name not in CATALOG:
+        raise ApiError(404, f"Unknown tool {name!r}; known tools: {', '.join(CATALOG)}.")
+    # A pydantic ValidationError here is rendered as 422 with fields (api/errors.py).
+    return run_tool(name, arguments)

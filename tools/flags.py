@@ -1,0 +1,89 @@
+"""What the tools return: flags with their citations, per-agent verdicts, and the whole assessment.
+
+The JSON of ``Assessment`` is the body of ``POST /v1/assess`` (api-contract.md), field for field;
+``summary``, ``indicator``, ``source``, ``facts`` and ``label_reason`` are additions. A flag is shaped
+so an EHR can show it as a CDS Hooks card: summary (<= 140 characters), indicator, source, and the
+message as its detail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from tools.agents import Agent
+from tools.profile import PatientProfile
+
+Severity = Literal["info", "warning", "critical"]
+LabelStatus = Literal["on_label", "off_label", "unknown"]
+
+# Most serious first; the order flags are listed in.
+SEVERITY_RANK: dict[Severity, int] = {"critical": 0, "warning": 1, "info": 2}
+
+SUMMARY_MAX_CHARS = 140  # CDS Hooks card summary limit
+REVIEW_SOURCE = (
+    "Curran E, O'Brien M. Role of blinatumomab, inotuzumab, and CAR T-cells: which to choose and how "
+    "to sequence for patients with relapsed disease. Semin Hematol 2020"
+)
+
+
+class Citation(BaseModel):
+    """A knowledge passage a statement rests on, and the review's reference numbers behind it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    passage_id: str = Field(description="Id of a passage in the knowledge pack, e.g. tox-sos-02")
+    refs: tuple[int, ...] = Field(description="The review's own reference numbers, e.g. [13]")
+
+
+class Source(BaseModel):
+    """Where a flag comes from (the CDS Hooks card 'source')."""
+
+    model_config = ConfigDict(frozen=True)
+
+    label: str = Field(default=REVIEW_SOURCE, description="The evidence the rule encodes")
+    rule: str = Field(description="The rule that raised the flag (tools/rules)")
+
+
+class Flag(BaseModel):
+    """One thing a clinician should know about this agent for this patient."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str = Field(description="Stable flag code, e.g. HIGH_DISEASE_BURDEN")
+    severity: Severity
+    message: str = Field(description="Plain clinical English; begins with the patient facts that fired it")
+    summary: str = Field(max_length=SUMMARY_MAX_CHARS, description="One line for a card or a chat")
+    citations: list[Citation] = Field(min_length=1)
+    facts: list[str] = Field(default_factory=list, description="The patient facts that fired the flag")
+    indicator: Severity = Field(description="CDS Hooks card indicator; equals severity")
+    source: Source
+
+
+class AgentAssessment(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    agent: Agent
+    label_status: LabelStatus = Field(description="FDA label as the review states it (2020)")
+    label_reason: str = Field(description="Why the label status is what it is")
+    suitable: bool = Field(description="False exactly when a critical flag exists")
+    flags: list[Flag]
+
+
+class Assessment(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    profile: PatientProfile = Field(description="The validated, normalised profile")
+    agents: list[AgentAssessment] = Field(
+        description="Always three, in order: blinatumomab, inotuzumab_ozogamicin, tisagenlecleucel"
+    )
+    missing: list[str] = Field(
+        description="Profile fields not given that could change a label status or flag"
+    )
+    as_of: dt.date | None = Field(default=None, description="The date the caller assessed for, if given")
+    label_basis: str = Field(
+        default="FDA labels as stated in the review (2020); later label changes are not included",
+        description="Which label facts label_status reflects",
+    )
