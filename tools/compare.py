@@ -60,9 +60,9 @@ TABLE1: tuple[Table1Row, ...] = (
     _row(
         "toxicity",
         "Toxicity",
-        "ICANS, CRS; risk: disease burden",
-        "SOS; risk: HSCT",
-        "ICANS, CRS; risk: disease burden",
+        "ICANS and CRS, more likely with high disease burden",
+        "SOS, more likely around HSCT",
+        "ICANS and CRS, more likely with high disease burden",
         ("SOS_RISK", "CRS_RISK", "ICANS_RISK"),
     ),
     _row(

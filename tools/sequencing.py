@@ -226,7 +226,7 @@ POINTS: tuple[_Point, ...] = (
         code="KMT2A_LINEAGE_SWITCH",
         title="KMT2A-R and lineage switch",
         point=(
-            "CD19-targeted therapy of KMT2A-R B-ALL has been reported to induce lineage switch to AML "
+            "after CD19-targeted therapy, KMT2A-R B-ALL has switched lineage to AML in published reports "
             "[64-66]; with InO, KMT2A-R had less CD22, the lowest MRD-negative rate and the shortest PFS "
             "[47,63]."
         ),

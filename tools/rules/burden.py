@@ -79,8 +79,8 @@ LOW_BURDEN_OUTCOMES: dict[Agent, Outcome] = {
     "tisagenlecleucel": Outcome(
         severity="info",
         text=(
-            "in adults given the 19-28z CAR, <5% marrow blasts before treatment went with longer event-free "
-            "(10.6 vs 5.3 months, P=.01) and overall survival (20.1 vs 12.4 months, P=.02) [24]; pediatric "
+            "in adults given the 19-28z CAR, those starting with <5% marrow blasts had a median EFS of 10.6 vs "
+            "5.3 months (P=.01) and a median OS of 20.1 vs 12.4 months (P=.02) [24]; pediatric "
             "tisagenlecleucel responses were seen regardless of burden [18,19]."
         ),
         summary="Low disease burden: adult CAR T EFS 10.6 vs 5.3 mo and OS 20.1 vs 12.4 mo with <5% blasts",

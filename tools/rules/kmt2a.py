@@ -8,9 +8,9 @@ from tools.profile import PatientProfile
 from tools.rules.base import Finding, Outcome, cite, rule
 
 _LINEAGE_SWITCH_TEXT = (
-    "CD19-directed therapy of KMT2A-rearranged B-ALL has been reported to induce lineage switch to acute "
-    "myeloid leukemia [64-66]; the review counts KMT2A-R among the subsets with poor response even to the "
-    "novel agents."
+    "after CD19-directed therapy, KMT2A-rearranged B-ALL has undergone lineage switch to acute myeloid leukemia "
+    "in published reports [64-66]; the review counts KMT2A-R among the subsets with poor response even to "
+    "the novel agents."
 )
 
 KMT2A_OUTCOMES: dict[Agent, Outcome] = {

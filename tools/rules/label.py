@@ -46,7 +46,7 @@ LABELS: dict[Agent, Label] = {
         wording="relapsed or refractory (Ph-negative or Ph-positive) or MRD-positive B-ALL, any age",
         citations=(cite("label-01"), cite("agent-blina-02")),
     ),
-    # "InO is only approved in adult patients with R/R B-ALL" (first or later relapse).
+    # Review: InO's approval covers adults only, with R/R B-ALL (first or later relapse).
     "inotuzumab_ozogamicin": Label(
         min_age_years=18,
         max_age_years=None,
@@ -54,8 +54,8 @@ LABELS: dict[Agent, Label] = {
         wording="adults aged 18 and over with relapsed (first or later) or refractory B-ALL",
         citations=(cite("label-02"), cite("agent-ino-01")),
     ),
-    # "only approved for patients up to age 25 years of age with refractory B-ALL or in second or
-    # later relapse". Table 1 prints "<25 years"; the text and the spec say up to 25, which we follow.
+    # Review: tisagenlecleucel's approval stops at age 25 and covers refractory B-ALL or a second or
+    # later relapse. Table 1 prints "<25 years"; the text and the spec say up to 25, which we follow.
     "tisagenlecleucel": Label(
         min_age_years=None,
         max_age_years=25,
