@@ -1,0 +1,142 @@
+"""CD19 and CD22 on the blasts.
+
+CD22 is a share of blasts (``cd22_positive_pct``): a number is stored only when one is given
+("CD22 60%", "CD22 positive in 60% of blasts", "60% CD22+"); "CD22-negative" is 0. "CD22 positive",
+"bright", "dim" or "partial" give no number, and none is invented: they leave a "qualitative" note
+so the planner can ask for the percentage (the InO judgement hinges on it, clinical-rules.md
+CD22_PARTIAL). CD19 is a category (``cd19``): positive, dim or negative; "partial" is noted only.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.understanding.numbers import AMOUNT, PERCENT, read_amount, tidy
+from assistant.understanding.update import Collector
+from assistant.understanding.vocabulary import PCT_RANGE
+
+_I = re.IGNORECASE
+_NOT_A_MARKER = r"(?![\s-]*(?:car|directed|targeted|specific|bite|x\s*cd3|/\s*cd3))"
+_CD22 = rf"\bcd[\s-]?22\b{_NOT_A_MARKER}"
+_CD19 = rf"\bcd[\s-]?19\b{_NOT_A_MARKER}"
+_OF_BLASTS = r"(?:\s+of\s+(?:the\s+)?(?:leuka?emic\s+|malignant\s+)?(?:lympho)?blasts?)?"
+_CD22_GAP = (
+    r"(?:\s*(?:[:=]|\+|\(|~)\s*|[\s-]+(?:positive|positivity|pos|expression|expressed|expressing|is|was|are|"
+    r"in|on|at|of|about|the|\+ve|by|flow|level|now|blasts?)){0,5}"
+)
+_CD22_NUMBER_FIRST = re.compile(rf"{_CD22}{_CD22_GAP}\s*{AMOUNT}{PERCENT}{_OF_BLASTS}", _I)
+_CD22_NEGATIVE_IN = re.compile(
+    rf"{_CD22}[\s-]*(?:negative|neg)\s+(?:in|on)\s+{AMOUNT}{PERCENT}{_OF_BLASTS}", _I
+)
+_CD22_PERCENT_FIRST = re.compile(
+    rf"{AMOUNT}{PERCENT}{_OF_BLASTS}(?:\s+(?:are|were|is|was|being))?(?:\s+(?:expressing|express|expressed|"
+    rf"positive\s+for|with))?\s+{_CD22}(?P<sign>[\s-]*(?:\+|pos(?:itive)?|bright|neg(?:ative)?|-(?![\w])|dim))?",
+    _I,
+)
+_NEGATIVE_WORDS = ("neg", "-", "absent", "lost", "loss", "not expressed", "escape", "no")
+_DIM_WORDS = ("dim", "low", "weak", "reduced", "decreased")
+_POSITIVE_WORDS = (
+    "pos",
+    "+",
+    "bright",
+    "strong",
+    "expressed",
+    "present",
+    "retained",
+    "preserved",
+    "moderate",
+)
+
+_QUALIFIER_AFTER = (
+    r"[\s:-]*(?:is\s+|was\s+|are\s+|remains\s+|now\s+|expression\s+(?:is\s+)?)?"
+    r"(?P<qual>negative|neg\b|-ve\b|-(?![\w\d])|loss\b|lost\b|absent\b|escape\b|not\s+expressed|dim(?:ly)?\b|"
+    r"low\b|weak(?:ly)?\b|reduced\b|decreased\b|positive|pos\b|\+(?:ve)?|bright\b|strong(?:ly)?\b|expressed\b|"
+    r"present\b|retained\b|preserved\b|moderate\b|partial\b|heterogeneous\b|variable\b)"
+)
+_QUALIFIER_BEFORE = (
+    r"\b(?P<qual>dim|low|weak|reduced|decreased|bright|strong|partial|heterogeneous|variable|loss\s+of|lost|"
+    r"absent|no|retained|negative\s+for|neg\s+for|positive\s+for)\s+(?:surface\s+)?"
+)
+_PAIR = re.compile(
+    r"\bcd[\s-]?(?P<a>19|22)\s*(?:/|,|and|&|\+)\s*(?:cd[\s-]?)?(?P<b>19|22)\b[\s:-]*(?:both\s+)?"
+    r"(?P<qual>negative|neg\b|positive|pos\b|\+|dim)"
+    r"|\b(?P<qual2>negative|neg|positive)\s+for\s+cd[\s-]?(?P<a2>19|22)\s*(?:/|,|and|&|or)\s*(?:cd[\s-]?)?(?P<b2>19|22)\b",
+    _I,
+)
+
+
+# "dim CD19", "CD22-negative", "CD19 positive": a marker with a word for its expression.
+_QUALIFIED = tuple(
+    (name, re.compile(pattern, _I))
+    for name, marker in (("cd22", _CD22), ("cd19", _CD19))
+    for pattern in (_QUALIFIER_BEFORE + marker, marker + _QUALIFIER_AFTER)
+)
+
+
+def _kind(qualifier: str) -> str:
+    """negative | dim | positive | partial, from the word used."""
+    word = " ".join(qualifier.lower().split())
+    if word.startswith(("partial", "heterogeneous", "variable")):
+        return "partial"
+    if word.startswith(_NEGATIVE_WORDS) or word == "-ve":
+        return "negative"
+    if word.startswith(_DIM_WORDS):
+        return "dim"
+    if word.startswith(_POSITIVE_WORDS):
+        return "positive"
+    return "partial"
+
+
+def extract_antigens(c: Collector) -> None:
+    _pairs(c)
+    _cd22_numbers(c)
+    for marker, pattern in _QUALIFIED:
+        for match in pattern.finditer(c.low):
+            if c.free(*match.span()):
+                c.claim(*match.span())
+                _qualitative(c, marker, _kind(match.group("qual")), *match.span())
+
+
+def _cd22_numbers(c: Collector) -> None:
+    for pattern in (_CD22_NEGATIVE_IN, _CD22_NUMBER_FIRST, _CD22_PERCENT_FIRST):
+        for match in pattern.finditer(c.low):
+            start, end = match.span()
+            if not c.free(start, end):
+                continue
+            c.claim(start, end)
+            sign = _kind(match.groupdict().get("sign") or "+")
+            if sign == "dim":
+                c.note("cd22_positive_pct", "qualitative", start, end)
+                continue
+            complement = pattern is _CD22_NEGATIVE_IN or sign == "negative"
+            # The cautious end of a range is the lower CD22-positive share; for a share of
+            # CD22-negative blasts that is the higher number.
+            value = read_amount(c, match, "cd22_positive_pct", cautious_high=complement, limits=PCT_RANGE)
+            if value is None:
+                continue
+            if complement:
+                value = PCT_RANGE[1] - value
+                c.note("cd22_positive_pct", "complement", start, end)
+            c.set("cd22_positive_pct", tidy(value), start, end, history=c.scope.history(start, end))
+
+
+def _pairs(c: Collector) -> None:
+    for match in _PAIR.finditer(c.low):
+        if not c.free(*match.span()):
+            continue
+        c.claim(*match.span())
+        kind = _kind(match.group("qual") or match.group("qual2") or "")
+        for marker in {match.group("a") or match.group("a2"), match.group("b") or match.group("b2")}:
+            _qualitative(c, f"cd{marker}", kind, *match.span())
+
+
+def _qualitative(c: Collector, marker: str, kind: str, start: int, end: int) -> None:
+    if marker == "cd22":
+        if kind == "negative":
+            c.judge("cd22_positive_pct", 0, start, end)
+        else:
+            c.note("cd22_positive_pct", "qualitative", start, end)
+    elif kind == "partial":
+        c.note("cd19", "qualitative", start, end)
+    else:
+        c.judge("cd19", kind, start, end)

@@ -1,0 +1,177 @@
+"""Yes/no facts stated in words: CNS, extramedullary disease, KMT2A, T cells, tempo, manufacturing, pump.
+
+Each fact is a small table a clinician can review: phrases that say it is present, and phrases
+that say it is absent. A "present" phrase that is negated ("no CNS disease", "not KMT2A") or an
+"absent" phrase that is negated ("not happy with a pump") gives the opposite; a phrase marked as
+uncertain ("?CNS disease", "possible KMT2A") is noted, not stored.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.understanding.update import Collector
+
+_I = re.IGNORECASE
+_T = r"t[\s-]?(?:cells?|lymphocytes?)"
+_PUMP = (
+    r"(?:a\s+|the\s+|an\s+infusion\s+|a\s+continuous[\s-]infusion\s+|any\s+)?"
+    r"(?:pump|continuous\s+infusion|infusion\s+pump)"
+)
+
+
+@dataclass(frozen=True)
+class BooleanFact:
+    field: str
+    present: tuple[str, ...]
+    absent: tuple[str, ...] = ()
+
+
+FACTS: tuple[BooleanFact, ...] = (
+    BooleanFact(
+        "cns_disease",
+        present=(
+            r"\bcns[\s-]*(?:disease|involvement|leuka?emia|relapse|infiltration|positive|pos\b|\+|[23]\b)",
+            r"\bcns[\s-]*status\s*[:=]?\s*(?:cns)?[\s-]*[23]\b",
+            r"\bcsf[\s-]*(?:positive|\+|pos\b|involvement|blasts)",
+            r"\b(?:relapse[sd]?|relapsing|progress(?:ion|ed)|disease|involvement|infiltration|blasts)\s+in\s+(?:the\s+)?"
+            r"(?:cns|csf|central\s+nervous\s+system)\b",
+            r"\bleptomeningeal\b",
+            r"\bcerebrospinal\s+fluid\s+(?:positive|involvement)",
+            r"\bcentral\s+nervous\s+system\s+(?:disease|involvement|relapse)",
+        ),
+        absent=(
+            r"\bcns[\s-]*(?:1\b|negative|neg\b|-ve|clear|free)",
+            r"\bcsf[\s-]*(?:is\s+)?(?:negative|neg\b|clear|clean)",
+            # "no CNS" in a list of negatives; "no CNS prophylaxis" is about treatment, not disease.
+            r"\bno\s+cns(?:\s+(?:disease|involvement|leuka?emia|relapse))?\b"
+            r"(?![\s-]*(?:prophylaxis|directed|therapy|treatment|penetration|toxicity|side|effects?))",
+        ),
+    ),
+    BooleanFact(
+        "extramedullary_disease",
+        present=(
+            r"\bextra[\s-]?medullary(?:\s+(?:disease|involvement|relapse|leuka?emia|sites?|mass|masses|lesions?))?",
+            r"\bemd\b",
+            r"\btesticular(?:\s+(?:involvement|relapse|disease|infiltration|enlargement|mass))?",
+            r"\btestes?\s+(?:involvement|infiltration|involved)",
+            r"\b(?:relapse[sd]?|relapsing|disease|involvement|infiltration)\s+in\s+(?:the\s+)?(?:testes|testis|skin)\b",
+            r"\bchloromas?\b",
+            r"\bleuka?emia\s+cutis\b",
+            r"\bskin\s+(?:infiltrat(?:e|es|ion)|involvement|lesions?|nodules?)",
+            r"\bcutaneous\s+(?:involvement|infiltration|lesions?)",
+            r"\bmediastinal\s+mass\b",
+            r"\b(?:ocular|orbital|renal|kidney|breast|ovarian|bone)\s+(?:infiltration|involvement)",
+            r"\bgranulocytic\s+sarcoma\b",
+        ),
+        absent=(r"\b(?:emd|extra[\s-]?medullary(?:\s+disease)?)\s*[:=]?\s*(?:negative|neg\b|absent|none)",),
+    ),
+    BooleanFact(
+        "kmt2a_rearranged",
+        present=(
+            r"\b(?:kmt2a|mll)(?:[\s:-]*(?:r\b|rearranged|rearrangement|translocated|translocation|fusion|positive|pos\b|\+"
+            r"|af4|aff1|enl|af9|mllt\d+))*",
+            r"\bt\(\s*(?:4\s*;\s*11|11\s*;\s*19|9\s*;\s*11|6\s*;\s*11)\s*\)",
+            r"\b11q23\b",
+        ),
+        absent=(
+            r"\b(?:kmt2a|mll)[\s:-]*(?:negative|neg\b|-ve|wild[\s-]?type|wt\b|germline|intact|not\s+rearranged|"
+            r"unrearranged|non[\s-]?rearranged|normal)",
+        ),
+    ),
+    BooleanFact(
+        "t_cell_dysfunction",
+        present=(
+            rf"\b(?:poor|low|impaired|reduced|inadequate|depleted|exhausted|dysfunctional|few|limited|insufficient|"
+            rf"diminished)\s+(?:numbers?\s+of\s+|numbers?\s+and\s+function\s+of\s+)?(?:cd3\+?\s+)?{_T}",
+            rf"\b{_T}\s+(?:counts?\s+|numbers?\s+|function\s+)?(?:are\s+|is\s+|were\s+|was\s+)?(?:very\s+)?"
+            r"(?:low|poor|depleted|exhausted|dysfunctional|impaired|reduced|inadequate)",
+            rf"\b{_T}\s+(?:dysfunction|exhaustion|depletion|problems?|issues?|defects?|lymphopenia|deficiency|impairment|"
+            r"aplasia)",
+            r"\blymphopeni[ac]\b",
+            r"\blymphocytopenia\b",
+            r"\b(?:low|poor)\s+(?:alc|absolute\s+lymphocyte\s+counts?|lymphocytes?|lymphocyte\s+counts?|cd3\+?(?:\s+counts?)?)",
+            r"\b(?:alc|cd3\+?(?:\s+counts?)?|lymphocyte\s+counts?)\s+(?:is\s+|are\s+)?(?:very\s+)?low\b",
+        ),
+        absent=(
+            rf"\b(?:normal|adequate|good|healthy|preserved|sufficient)\s+(?:cd3\+?\s+)?{_T}",
+            rf"\b{_T}\s+(?:counts?\s+|function\s+|numbers?\s+)?(?:are\s+|is\s+)?(?:normal|adequate|fine|ok|good|preserved)\b",
+        ),
+    ),
+    BooleanFact(
+        "rapidly_progressive",
+        present=(
+            r"\brapidly\s+(?:progressing|progressive|rising|growing|proliferating|worsening|increasing)",
+            r"\brapid(?:ly)?\s+(?:disease\s+)?progression\b",
+            r"\b(?:highly\s+)?proliferative\b",
+            r"\bfulminant\b",
+            r"\bneeds?\s+(?:urgent\s+)?(?:disease\s+)?control\s+within\s+(?:days|(?:a\s+few\s+|\d\s+|two\s+)?weeks?)",
+            r"\b(?:can't|cannot|can\s+not|unable\s+to|couldn't)\s+wait\b",
+            r"\baggressive\s+(?:disease|kinetics|progression)",
+            r"\burgent(?:ly)?\s+(?:needs?\s+)?(?:disease\s+)?control\b",
+            r"\bhyperleuko?cytosis\b",
+            r"\b(?:blasts|wbc|white\s+(?:cell\s+)?count)\s+(?:is\s+|are\s+)?(?:rising|climbing|doubling)\s+(?:fast|quickly|rapidly)",
+        ),
+        absent=(
+            r"\bslow(?:ly)?\s+(?:progressing|progression|rising)",
+            r"\bindolent\b",
+            r"\bstable\s+disease\b",
+            r"\bcan\s+(?:afford\s+to\s+)?wait\b",
+            r"\bno\s+rush\b",
+            r"\bnot\s+urgent\b",
+        ),
+    ),
+    BooleanFact(
+        "prior_car_t_manufacturing_failure",
+        present=(
+            r"\b(?:car[\s-]?t\s+|cell\s+|product\s+)?manufactur(?:ing|e)\s+(?:failure|failed|was\s+unsuccessful|unsuccessful|problems?)",
+            r"\bfailed\s+(?:car[\s-]?t\s+)?(?:manufactur(?:ing|e)|production)",
+            r"\bproduction\s+failure\b",
+            r"\bproduct\s+(?:failed|failure|was\s+out\s+of\s+spec(?:ification)?|out\s+of\s+spec(?:ification)?|could\s+not\s+be\s+(?:made|manufactured))",
+            r"\b(?:out[\s-]of[\s-]spec(?:ification)?|oos)\s+product\b",
+            r"\b(?:could\s+not|couldn't|unable\s+to|failed\s+to)\s+(?:make|manufacture|produce|generate|expand)\s+(?:the\s+|a\s+)?(?:car[\s-]?t\s+)?(?:cells|product)",
+        ),
+        absent=(r"\bmanufactur(?:ing|e)\s+(?:was\s+)?(?:successful|succeeded|fine|ok)",),
+    ),
+    BooleanFact(
+        "prefers_no_pump",
+        present=(
+            rf"\b(?:doesn't|does\s+not|don't|do\s+not|wouldn't|would\s+not|won't|will\s+not)\s+(?:want|like|accept|tolerate|carry|manage)\s+(?:to\s+(?:carry|have|wear|use)\s+)?{_PUMP}",
+            rf"\b(?:can't|cannot|can\s+not|unable\s+to|couldn't|could\s+not)\s+(?:manage|handle|carry|cope\s+with|look\s+after)\s+{_PUMP}",
+            rf"\b(?:refuses?|refused|declines?|declined|hates?|dislikes?|against|avoid|avoiding)\s+{_PUMP}",
+            rf"\b(?:prefers?|preference|would\s+prefer|wants?)\s+(?:not\s+to\s+(?:have|carry|use)|to\s+avoid|no)\s+{_PUMP}",
+            rf"\bwould\s+rather\s+not\s+(?:have|carry|use|wear)\s+{_PUMP}",
+            r"\bno\s+pump\b",
+            r"\bpump[\s-]+averse\b",
+            r"\b(?:no|poor|unreliable|difficult|limited)\s+(?:reliable\s+)?(?:iv|venous|intravenous)\s+access\b",
+        ),
+        absent=(
+            rf"\b(?:happy|fine|ok|okay|comfortable|willing|content|able)\s+(?:with|to\s+(?:have|carry|use|wear|manage))\s+{_PUMP}",
+            rf"\b(?:doesn't|does\s+not|don't|wouldn't)\s+mind\s+{_PUMP}",
+            rf"\bcan\s+(?:manage|handle|carry)\s+{_PUMP}",
+            r"\bpump\s+(?:is\s+)?(?:fine|ok|okay|not\s+a\s+problem|no\s+problem)\b",
+            rf"\bno\s+problem\s+with\s+{_PUMP}",
+        ),
+    ),
+)
+
+_COMPILED = tuple(
+    (
+        fact.field,
+        tuple(re.compile(p, _I) for p in fact.absent),
+        tuple(re.compile(p, _I) for p in fact.present),
+    )
+    for fact in FACTS
+)
+
+
+def extract_flags(c: Collector) -> None:
+    for field, absent, present in _COMPILED:
+        for patterns, value in ((absent, False), (present, True)):
+            for pattern in patterns:
+                for match in pattern.finditer(c.low):
+                    start, end = match.span()
+                    if c.free(start, end):
+                        c.claim(start, end)
+                        c.judge(field, value, start, end, negated=not value)

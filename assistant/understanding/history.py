@@ -1,0 +1,249 @@
+"""Treatment history and transplant: prior therapies, prior/planned/feasible HSCT, conditioning.
+
+A drug named in a message is a prior therapy only when the words say it was given ("after blina",
+"failed InO", "progressed on Kymriah", "s/p CAR-T", "received ... in the past"); a question about
+a drug ("should we give blina?", "is InO an option?") names no history. "after X" is read as
+history in statements only: in a question it usually describes a plan ("CAR T after InO?").
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.understanding.scope import word_set
+from assistant.understanding.update import Collector
+from assistant.understanding.vocabulary import THERAPY_PATTERNS
+
+_I = re.IGNORECASE
+_NOT_GIVEN_AFTER = re.compile(
+    r"^[\s-]*(?:manufactur|product|collection|apheresis|leukapheresis|referral|evaluation|consult|cent(?:er|re)|"
+    r"program|slot|eligib|candidate)",
+)
+_NEVER_GIVEN = re.compile(
+    r"\b(?:never|no\s+(?:prior|previous)|not\s+(?:previously\s+|yet\s+)?(?:received|had|been\s+(?:given|treated|exposed))"
+    r"|(?:has|have|had|did)n't\s+(?:had|received|got|been\s+given)|(?:has|have|had|did)\s+not\s+(?:had|received|got|receive|have|get)"
+    r"|without\s+(?:prior|previous)|naive\s+to)\b"
+)
+_STRONG_BEFORE = re.compile(
+    r"\b(?:previously|previous|prior|earlier|failed|failure\s+of|failing|progressed|progression|progressing|"
+    r"relapsed|relapse|relapsing|refractory|resistant|s/p|status\s+post|received|had|got|given|treated|exposed|"
+    r"history\s+of|hx\s+of|already|underwent|completed|pretreated|despite)\b"
+)
+_WEAK_BEFORE = re.compile(r"\b(?:after|following|post|since)\b")
+_CUE = re.compile(rf"{_STRONG_BEFORE.pattern}|{_WEAK_BEFORE.pattern}")
+# Words that end the stretch of history before a drug name: what comes next is a plan or a question.
+_BLOCKERS = word_set(
+    "should could would can consider considering plan planned planning next now give giving start",
+    "starting offer use using try trying bridge bridging proceed or vs versus before instead rather",
+    "want wants but no not never to will options option candidate eligible for",
+)
+# "before" and "earlier" mark the past only at the end of a clause: "had InO before." is history,
+# "InO before transplant" is a plan.
+_PAST_AFTER = re.compile(
+    r"^[\s-]*(?:refractory|exposed|pretreated|experienced|failure|failed|resistant)\b|^\s+(?:\w+\s+){0,3}?"
+    r"(?:previously|in\s+the\s+past|(?:before|earlier)(?=\s*(?:[,.;:!?)]|$))|already|ago|last\s+(?:year|month|week)"
+    r"|(?:in\s+)?(?:19|20)\d\d)\b|^\s+(?:was|were)\s+(?:given|received|tried|used|stopped|discontinued|held)\b"
+    r"|^\s+(?:stopped|discontinued|held|interrupted|halted)\b|^[\s-]*na[iï]ve\b",
+    _I,
+)
+
+
+def extract_therapies(c: Collector) -> None:
+    for therapy, pattern in THERAPY_PATTERNS:
+        # Matched on the case-preserving text: "BiTE" is the drug class, "bite" is not.
+        for match in pattern.finditer(c.norm):
+            start, end = match.span()
+            if not c.free(start, end):
+                continue
+            c.claim(start, end)
+            after = c.low[end : end + 60]
+            if _NOT_GIVEN_AFTER.search(after):
+                continue
+            never = _NEVER_GIVEN.search(c.scope.clause_before(start, words=6, stop_at_words=False))
+            if never or re.match(r"^[\s-]*na[iï]ve\b", after):
+                c.withdraw("prior_therapies", therapy, start, end)
+            elif _given_before(c, start) or _PAST_AFTER.search(after):
+                past = _PAST_AFTER.match(after)
+                shown_end = end + past.end() if past and past.end() < 30 else end
+                c.set(
+                    "prior_therapies",
+                    [therapy],
+                    start,
+                    shown_end,
+                    shown_from=c.scope.lead_in(start, _CUE, words=4),
+                )
+
+
+def _given_before(c: Collector, start: int) -> bool:
+    words = c.scope.sentence_before(start)
+    for i in range(len(words) - 1, -1, -1):
+        if words[i] in _BLOCKERS and not (
+            words[i] == "to" and i > 0 and words[i - 1] in ("refractory", "resistant", "exposed")
+        ):
+            words = words[i + 1 :]
+            break
+    window = " ".join(words)
+    if _STRONG_BEFORE.search(window):
+        return True
+    return bool(_WEAK_BEFORE.search(window)) and not c.scope.is_question(start)
+
+
+# -- transplant ------------------------------------------------------------------------------------
+_HSCT = (
+    r"(?:allo(?:geneic)?[\s-]*(?:hsct|hct|sct|bmt|(?:stem[\s-]cell[\s-]|bone[\s-]marrow[\s-])?transplant(?:ation)?)"
+    r"|allo[\s-]?sct|allo(?:geneic)?(?![\s-]*car)|hsct|hct|sct|bmt|(?:stem[\s-]cell|bone[\s-]marrow)[\s-]transplant(?:ation)?"
+    r"|transplant(?:ation|ed)?)"
+)
+_HSCT_TERM = re.compile(rf"\b{_HSCT}\b")
+_NOT_FEASIBLE = re.compile(
+    rf"\b(?:not|isn't|is\s+not|never)\s+(?:a\s+)?(?:good\s+|suitable\s+)?(?:transplant|hsct|bmt|sct|allo)\s+candidate\b"
+    rf"|\b(?:transplant|hsct|bmt|sct|allo)[\s-]*(?:ineligible|unfit|inappropriate)\b"
+    rf"|\b(?:ineligible|unfit|not\s+eligible|not\s+fit|too\s+(?:frail|old|sick|unwell)|not\s+suitable|unsuitable|not\s+a\s+candidate)\s+"
+    rf"(?:for\s+)?(?:an?\s+)?(?:further\s+|second\s+)?{_HSCT}\b"
+    r"|\bno\s+(?:suitable\s+|matched\s+|available\s+)?donors?\b"
+    rf"|\b(?:cannot|can't|can\s+not|won't|will\s+not)\s+(?:be\s+transplanted|go\s+to\s+{_HSCT}|have\s+an?\s+{_HSCT}|undergo\s+(?:an?\s+)?{_HSCT})"
+    rf"|\b{_HSCT}\s+(?:is\s+)?not\s+(?:an\s+option|possible|feasible)",
+    _I,
+)
+_FEASIBLE = re.compile(
+    rf"\b(?:transplant|hsct|bmt|sct|allo)[\s-]*(?:eligible|candidate|fit)\b"
+    rf"|\b(?:eligible|fit|suitable|a\s+(?:good\s+)?candidate)\s+for\s+(?:an?\s+)?{_HSCT}\b",
+    _I,
+)
+_DECLINES = re.compile(
+    rf"\b(?:declines?|declined|refuses?|refused|(?:does\s+not|doesn't)\s+want)\s+(?:an?\s+)?{_HSCT}\b", _I
+)
+_PLAN_BEFORE = re.compile(
+    r"\b(?:plan|plans|planned|planning|intend|intended|intending|intention|intent|aim|aiming|going|proceed|"
+    r"proceeding|bridge|bridging|consolidate|consolidation|consolidating|consolidative|refer|referred|referral|"
+    r"will|then|followed\s+by|prior\s+to|before|towards?|listed|scheduled|booked|eventual|eventually|definitive|"
+    r"subsequent|subsequently|upfront|straight)\b"
+)
+_PLAN_AFTER = re.compile(
+    r"^(?:is\s+|was\s+)?(?:planned|intended|scheduled|booked|arranged|to\s+follow|next|is\s+the\s+plan)\b"
+)
+_PRIOR_BEFORE = re.compile(
+    r"\b(?:prior|previous|previously|s/p|status\s+post|history\s+of|hx\s+of|had|received|underwent|relapsed|"
+    r"relapse|relapsing|failed|progressed|first|post)\b"
+)
+_PRIOR_CUE = re.compile(rf"{_PRIOR_BEFORE.pattern}|\b(?:after|following|since)\b")
+_PRIOR_AFTER = re.compile(
+    r"^(?:(?:in\s+)?(?:19|20)\d\d|\d+\s+(?:months?|years?|weeks?|mo|yrs?)\s+ago|previously|before|in\s+the\s+past|last\s+year)\b"
+)
+
+
+def extract_transplant(c: Collector) -> None:
+    for pattern, field, value in (
+        (_NOT_FEASIBLE, "hsct_feasible", False),
+        (_FEASIBLE, "hsct_feasible", True),
+        (_DECLINES, "hsct_planned", False),
+    ):
+        for match in pattern.finditer(c.low):
+            if c.free(*match.span()):
+                c.claim(*match.span())
+                # "Is he a transplant candidate?" asks for a judgement; it states nothing.
+                if not (field == "hsct_feasible" and c.scope.is_question(match.start())):
+                    c.judge(field, value, *match.span(), negated=not value)
+    for match in _HSCT_TERM.finditer(c.low):
+        start, end = match.span()
+        if not c.free(start, end):
+            continue
+        c.claim(start, end)
+        before = c.scope.clause_before(start, words=6, stop_at_words=False)
+        after = c.scope.after(end)
+        if _PRIOR_AFTER.search(after):
+            c.judge("prior_hsct", True, start, end, negated=False)
+        elif (
+            _PLAN_BEFORE.search(before) and not re.search(r"\b(?:post|after|following|s/p)$", before)
+        ) or _PLAN_AFTER.search(after):
+            c.judge(
+                "hsct_planned",
+                True,
+                start,
+                end,
+                negated=False,
+                shown_from=c.scope.lead_in(start, _PLAN_BEFORE),
+            )
+        elif _is_prior_transplant(c, match, before, after):
+            c.judge(
+                "prior_hsct", True, start, end, negated=False, shown_from=c.scope.lead_in(start, _PRIOR_CUE)
+            )
+
+
+def _is_prior_transplant(c: Collector, match: re.Match[str], before: str, after: str) -> bool:
+    if match.group(0).endswith("transplanted") and not re.search(r"\b(?:be|being|get|to)$", before):
+        return True
+    if _PRIOR_BEFORE.search(before) and not re.search(r"\bprior\s+to$", before):
+        return True
+    if _PRIOR_AFTER.search(after):
+        return True
+    return bool(re.search(r"\b(?:after|following|since)\b", before)) and not c.scope.is_question(
+        match.start()
+    )
+
+
+# -- conditioning ------------------------------------------------------------------------------------
+_ALKYLATORS = {
+    "busulfan": "busulfan",
+    "busulphan": "busulfan",
+    "bu": "busulfan",
+    "cyclophosphamide": "cyclophosphamide",
+    "cy": "cyclophosphamide",
+    "cytoxan": "cyclophosphamide",
+    "melphalan": "melphalan",
+    "mel": "melphalan",
+    "thiotepa": "thiotepa",
+    "thio": "thiotepa",
+    "treosulfan": "treosulfan",
+    "treo": "treosulfan",
+    "carmustine": "carmustine",
+    "bcnu": "carmustine",
+}
+_OTHERS = {
+    "flu",
+    "fludarabine",
+    "tbi",
+    "atg",
+    "etoposide",
+    "vp16",
+    "vp-16",
+    "clo",
+    "clofarabine",
+    "alemtuzumab",
+    "campath",
+}
+_REGIMEN = re.compile(r"\b[a-z0-9]+(?:\s*[/+-]\s*[a-z0-9]+)+\b", _I)
+_FULL_NAMES = re.compile(
+    r"\b(?:busulfan|busulphan|cyclophosphamide|cytoxan|melphalan|thiotepa|treosulfan|carmustine|bcnu)\b", _I
+)
+_CONDITIONING_CONTEXT = re.compile(
+    r"\b(?:conditioning|myeloablative|mac|ric|reduced[\s-]intensity|transplant|hsct|allo)\b"
+)
+_DUAL = re.compile(r"\b(?:dual|double|two|2)[\s-]+alkylat(?:or|ors|ing\s+agents?)\b", _I)
+_SINGLE = re.compile(r"\b(?:single|one|1)[\s-]+alkylat(?:or|ing\s+agent)\b", _I)
+
+
+def extract_conditioning(c: Collector) -> None:
+    for pattern, value in ((_DUAL, True), (_SINGLE, False)):
+        for match in pattern.finditer(c.low):
+            if c.free(*match.span()):
+                c.claim(*match.span())
+                c.judge("dual_alkylator_conditioning", value, *match.span(), negated=not value)
+    for sentence in c.scope.sentences:
+        text = c.low[sentence.start : sentence.end]
+        named = {_ALKYLATORS[m.group(0).lower()]: m.start() for m in _FULL_NAMES.finditer(text)}
+        spans = [(m.start(), m.end()) for m in _FULL_NAMES.finditer(text)]
+        for match in _REGIMEN.finditer(text):
+            parts = [p.lower() for p in re.split(r"\s*[/+-]\s*", match.group(0))]
+            if all(p in _ALKYLATORS or p in _OTHERS for p in parts):
+                named.update({_ALKYLATORS[p]: match.start() for p in parts if p in _ALKYLATORS})
+                spans.append(match.span())
+        if not spans:
+            continue
+        start, end = sentence.start + min(s for s, _ in spans), sentence.start + max(e for _, e in spans)
+        # Two alkylators are a regimen on their own (Bu/Cy); a single one counts only in a conditioning
+        # context, since Flu/Cy is also the lymphodepletion before CAR T.
+        if len(named) >= 2:
+            c.judge("dual_alkylator_conditioning", True, start, end, negated=False)
+        elif named and _CONDITIONING_CONTEXT.search(text):
+            c.judge("dual_alkylator_conditioning", False, start, end, negated=False)

@@ -1,0 +1,118 @@
+"""The disease setting (``disease_status``) and the Philadelphia chromosome (``ph_positive``).
+
+Which relapse it is matters for the labels (tisagenlecleucel: refractory or second or later
+relapse; clinical-rules.md section 2), so it is never guessed:
+- "relapsed", "relapsed after transplant" or "post-transplant relapse" without an ordinal set no
+  status; they leave a "no_ordinal" note (and the transplant extractor records prior_hsct).
+- "relapsed/refractory" and "R/R" name the disease, not a setting, and set nothing.
+- A relapse named as history ("MRD-positive after first relapse") is not the current setting.
+- "MRD-negative" withdraws mrd_positive rather than inventing another setting.
+- When a message names two settings, the later one wins ("first relapse, refractory to blina").
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.understanding.update import Collector
+from assistant.understanding.vocabulary import DiseaseStatus
+
+_I = re.IGNORECASE
+_KIND = (
+    r"(?:(?:early|late|very\s+early|bone\s+marrow|marrow|isolated|combined|hematologic(?:al)?|"
+    r"haematologic(?:al)?|medullary|overt|frank)\s+)?"
+)
+_NOT_A_SETTING = re.compile(
+    r"\brelapsed\s*(?:/|or|and/or|and|&)\s*refractory\b|\brefractory\s*(?:/|or|and)\s*relapsed\b|\br/r\b|\brr[\s-]all\b"
+    r"|\brefractory\s+to\s+(?:steroids|tocilizumab|toci|dexamethasone|supportive)|\b(?:crs|icans|sos)\s+(?:was\s+)?refractory"
+    r"|\b(?:steroid[\s-])?refractory\s+(?:crs|icans|sos|cytokine|neurotox\w*|hypotension|seizures?)",
+    _I,
+)
+_MRD_LEVEL = r"(?:10\s*\^?\s*-\s*\d|1\s*(?:x|e)\s*10\s*\^?\s*-\s*\d|1e-\d|\d+(?:[.,]\d+)?\s*%)"
+_STATUS_PATTERNS: tuple[tuple[DiseaseStatus, re.Pattern[str]], ...] = (
+    (
+        "mrd_positive",
+        re.compile(
+            r"\bmrd[\s-]*(?:positive|positivity|pos\b|\+|persistent|persistence|detectable|detected|recurrence|"
+            r"re-?emergence|relapse)|\b(?:persistent|detectable|rising|residual)\s+mrd\b|\bmolecular\s+(?:relapse|failure)\b"
+            rf"|\bmrd\s*(?:of|at|=|:|level|by\s+(?:flow|pcr|ngs))?\s*(?:of\s+)?~?\s*{_MRD_LEVEL}",
+            _I,
+        ),
+    ),
+    (
+        "second_or_later_relapse",
+        re.compile(
+            rf"\b(?:second|2nd|third|3rd|fourth|4th|fifth|5th|subsequent|multiple|later|repeated)\s+{_KIND}relapses?\b"
+            r"|\bsecond\s+or\s+(?:later|greater|subsequent)\s+relapse\b|\bmultiply[\s-]+relapsed\b"
+            r"|\brelapsed\s+(?:for\s+the\s+(?:second|third|fourth|2nd|3rd)\s+time|twice|again|(?:two|three|2|3)\s+times)\b"
+            r"|\b(?:two|three|four|2|3|4)\s+(?:prior\s+|previous\s+)?relapses\b|\b(?:>=|≥|at\s+least\s+)\s*(?:2|two)\s+relapses\b",
+            _I,
+        ),
+    ),
+    (
+        "first_relapse",
+        re.compile(
+            rf"\b(?:first|1st)\s+{_KIND}relapse\b|\brelapsed\s+for\s+the\s+first\s+time\b|\b(?:very\s+)?(?:early|late)\s+"
+            r"(?:first\s+|marrow\s+|bone\s+marrow\s+|isolated\s+|combined\s+)?relapse\b",
+            _I,
+        ),
+    ),
+    (
+        "refractory",
+        re.compile(
+            r"\b(?:primary\s+|primary[\s-]+induction\s+|induction\s+|chemo[\s-]*|multiply\s+)?refractory\b"
+            r"|\b(?:primary\s+)?induction\s+failure\b|\bfailed\s+(?:to\s+achieve\s+(?:a\s+)?(?:remission|cr)|induction)\b"
+            r"|\bnever\s+(?:achieved|reached|got\s+into|went\s+into)\s+(?:a\s+)?(?:remission|cr)\b",
+            _I,
+        ),
+    ),
+)
+_MRD_NEGATIVE = re.compile(r"\bmrd[\s-]*(?:negative|neg\b|-ve|undetectable|not\s+detected)|\bmrd[\s-]*<", _I)
+_PAST_SETTING = re.compile(r"\b(?:after|following|post|since|beyond|before|prior\s+to|at|from)$")
+_BARE_RELAPSE = re.compile(r"\b(?:relapsed|relapse|relapsing)\b", _I)
+
+_PH_LIKE = re.compile(r"\b(?:ph|bcr[\s:/-]*abl1?)[\s-]+like\b", _I)
+_PH_POSITIVE = re.compile(
+    r"\bph(?:iladelphia)?(?:\s+chromosome)?[\s-]*(?:\+(?:ve)?|pos(?:itive)?\b)|\bbcr[\s:/-]*abl1?\b|\bt\(\s*9\s*;\s*22\s*\)",
+    _I,
+)
+_PH_NEGATIVE = re.compile(
+    r"\bph(?:iladelphia)?(?:\s+chromosome)?[\s-]*(?:neg(?:ative)?\b|-ve\b|-(?![\w-]))", _I
+)
+
+
+def extract_setting(c: Collector) -> None:
+    for match in _NOT_A_SETTING.finditer(c.low):
+        c.claim(*match.span())
+    found = False
+    for status, pattern in _STATUS_PATTERNS:
+        for match in pattern.finditer(c.low):
+            start, end = match.span()
+            # Not claimed: "failed induction" is also a prior line of chemotherapy.
+            if not c.free(start, end):
+                continue
+            if _PAST_SETTING.search(c.scope.clause_before(start, words=1, stop_at_words=False)):
+                continue
+            found = True
+            c.judge("disease_status", status, start, end)
+    for match in _MRD_NEGATIVE.finditer(c.low):
+        if c.free(*match.span()):
+            c.claim(*match.span())
+            c.withdraw("disease_status", "mrd_positive", *match.span())
+    if not found:
+        for match in _BARE_RELAPSE.finditer(c.low):
+            if c.free(*match.span()) and not c.scope.hypothetical(match.start()):
+                c.note("disease_status", "no_ordinal", *match.span())
+                break
+
+
+def extract_ph(c: Collector) -> None:
+    for match in _PH_LIKE.finditer(c.low):
+        # Ph-like ALL is BCR-ABL1-negative by definition.
+        c.claim(*match.span())
+        c.judge("ph_positive", False, *match.span(), negated=False)
+    for pattern, value in ((_PH_NEGATIVE, False), (_PH_POSITIVE, True)):
+        for match in pattern.finditer(c.low):
+            if c.free(*match.span()):
+                c.claim(*match.span())
+                c.judge("ph_positive", value, *match.span(), negated=False if value else None)
