@@ -1,5 +1,87 @@
-"""Placeholder router; filled in by its owner."""
+"""GET /v1/search: the passages hybrid retrieval returns for a query, with scores and metadata."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter()
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, Field
+
+from api.deps import RetrieverDep, SettingsDep
+from api.errors import ErrorResponse
+from knowledge.normalize import canonical_agent, normalize_query
+
+router = APIRouter(tags=["search"])
+SearchMode = Literal["hybrid", "dense", "bm25"]
+
+
+class SearchResult(BaseModel):
+    passage_id: str = Field(description="Stable passage id, e.g. tox-sos-02")
+    section: str = Field(description="The review section the passage comes from")
+    text: str
+    agents: list[str] = Field(description="Agents the passage concerns")
+    topics: list[str]
+    refs: list[int] = Field(description="The review's reference numbers")
+    score: float = Field(description="hybrid: fused reciprocal-rank score; dense: cosine; bm25: BM25 score")
+    source: str = Field(description='"review" for the knowledge pack, else the ingested source\'s name')
+
+
+class SearchResponse(BaseModel):
+    query: str
+    normalized_query: str = Field(description="The query with abbreviations and brand names expanded")
+    results: list[SearchResult]
+
+
+def _invalid(field: str, problem: str) -> RequestValidationError:
+    # The common 422 shape, naming the parameter, as FastAPI's own validation does.
+    return RequestValidationError([{"loc": ("query", field), "msg": problem, "type": "value_error"}])
+
+
+@router.get(
+    "/v1/search",
+    response_model=SearchResponse,
+    responses={
+        422: {"model": ErrorResponse, "description": "A parameter is missing or invalid; `fields` names it"},
+        503: {"model": ErrorResponse, "description": "The index is still loading"},
+    },
+    summary="Search the knowledge base (hybrid dense + BM25 retrieval)",
+)
+def search(
+    retriever: RetrieverDep,
+    settings: SettingsDep,
+    q: Annotated[str, Query(min_length=1, max_length=500, description="The question or keywords")],
+    k: Annotated[int | None, Query(ge=1, le=50, description="How many passages (default 5)")] = None,
+    agent: Annotated[
+        list[str] | None,
+        Query(description="Only passages about this agent (repeatable); brand names and abbreviations work"),
+    ] = None,
+    section: Annotated[
+        list[str] | None, Query(description="Only passages from this section (repeatable)")
+    ] = None,
+    source: Annotated[str | None, Query(description='Only this source: "review" or an ingested name')] = None,
+    mode: Annotated[SearchMode, Query(description="Which retriever ranks the passages")] = "hybrid",
+) -> SearchResponse:
+    if not q.strip():
+        raise _invalid("q", "must contain some text")
+    agents = []
+    for name in agent or []:
+        resolved = canonical_agent(name)
+        if resolved is None:
+            raise _invalid("agent", f"unknown agent {name!r}; use blinatumomab, inotuzumab_ozogamicin or "
+                           "tisagenlecleucel")
+        agents.append(resolved)
+    known_sections = {s.lower() for s in retriever.sections}
+    for name in section or []:
+        if name.lower() not in known_sections:
+            raise _invalid("section", f"unknown section {name!r}; see the review's headings")
+    if source is not None and source not in retriever.sources:
+        raise _invalid("source", f"unknown source {source!r}; indexed: {', '.join(retriever.sources)}")
+    hits = retriever.search(
+        q, k=k or settings.search_default_k, agents=agents, sections=section, source=source, mode=mode
+    )
+    return SearchResponse(
+        query=q,
+        normalized_query=normalize_query(q),
+        results=[SearchResult.model_validate(hit.model_dump()) for hit in hits],
+    )
