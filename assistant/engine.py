@@ -7,6 +7,7 @@ may rewrite the answer but is checked against the same citations and numbers.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +17,7 @@ from assistant import compose
 from assistant.answer import ChatResponse, CitationLedger, Suggestion, ToolCall
 from assistant.llm import LLMAnswerer
 from assistant.planner import Plan, plan_turn
+from assistant.selection import select_passages
 from assistant.sessions import SessionStore
 from assistant.understanding.facts import extract_facts
 from assistant.understanding.update import FactUpdate
@@ -70,11 +72,17 @@ class ChatEngine:
         injection = is_injection(text)
 
         update = extract_facts(text)
+        intent = classify(text, has_patient=bool(record.patient) or bool(update.set))
+        if intent.kind in _EVIDENCE_KINDS and not update.reset and not describes_a_patient(text):
+            # "What was CR in Ph-negative patients in TOWER?" names a trial population, not this
+            # patient: storing it would silently overwrite the patient's facts.
+            update = FactUpdate()
         patient, rejected = merge_facts(dict(record.patient), update)
         # Facts in a conditional ("if she were CD22-negative") shape this answer only.
         considered, _ = merge_facts(patient, FactUpdate(set=update.hypothetical)) if update.hypothetical \
             else (patient, {})
-        intent = classify(text, has_patient=bool(considered))
+        if bool(considered) != bool(record.patient) or update.set:
+            intent = classify(text, has_patient=bool(considered))
         changed = {**update.set, **update.hypothetical}
         plan = plan_turn(intent, patient=considered, new_facts=changed,
                          cleared=[*update.cleared, *update.withdrawn], reset=update.reset, injection=injection)
@@ -88,7 +96,7 @@ class ChatEngine:
             if written is not None and written.guard.ok:
                 body, ctx.ledger, answered_by = written.answer, llm_ledger, "llm"
                 ctx.tool_calls.extend(ToolCall(**c) for c in written.tool_calls)
-        answer = self._frame(plan, body, ctx, update.evidence, rejected)
+        answer = self._frame(plan, body, ctx, notes_for(update, rejected))
 
         response = ChatResponse(
             session_id=record.id,
@@ -122,7 +130,7 @@ class ChatEngine:
         if plan.run_assessment:
             sections.append(self._assessment(ctx, plan))
         if plan.run_sequencing:
-            sections.append(self._sequencing(ctx))
+            sections.append(self._sequencing(ctx, plan))
         if plan.retrieve:
             evidence = self._evidence(plan, text, ctx)
             if evidence:
@@ -139,15 +147,16 @@ class ChatEngine:
                                        output=result))
         return compose.compose_assessment(result, ctx.ledger, focus=plan.agents)
 
-    def _sequencing(self, ctx: TurnContext) -> str:
+    def _sequencing(self, ctx: TurnContext, plan: Plan) -> str:
         profile = PatientProfile.model_validate(ctx.patient)
         result = sequencing_considerations(profile).model_dump(mode="json")
         ctx.tool_calls.append(ToolCall(name="sequencing_considerations",
                                        input=profile.model_dump(mode="json", exclude_none=True), output=result))
         points = result.get("points", [])
-        chosen = [p for p in points if p.get("applies")] if ctx.patient else points
+        chosen = [p for p in points if p.get("applies")] if ctx.patient else \
+            [p for p in points if _point_matches(p, plan.agents, plan.topics)]
         if not chosen:
-            chosen = points
+            chosen = points if ctx.patient else points[:3]
         heading = "**Sequencing points from the review that apply here:**" if ctx.patient else \
             "**Sequencing points from the review:**"
         return heading + "\n" + compose.compose_points(chosen, ctx.ledger, with_reasons=bool(ctx.patient))
@@ -156,24 +165,24 @@ class ChatEngine:
         if self.retriever is None:
             return ""
         hits = self.retriever.search(plan.query or text, k=plan.k)
-        relevant = [h for h in hits if is_relevant(h)]
+        prefer = ("mechanism", "overview") if plan.kind == "definition" else ()
+        chosen = select_passages(hits, show=plan.show, prefer_topics=prefer)
         ctx.tool_calls.append(ToolCall(
             name="search_review", input={"query": plan.query or text, "k": plan.k},
-            output={"passage_ids": [h.passage_id for h in relevant]},
+            output={"passage_ids": [h.passage_id for h in chosen]},
         ))
-        if not relevant:
+        if not chosen:
             return ""
-        return compose.compose_passages(relevant[: plan.show], ctx.ledger, intro="**What the review reports:**")
+        return compose.compose_passages(chosen, ctx.ledger, intro="**What the review reports:**")
 
-    def _frame(self, plan: Plan, body: str, ctx: TurnContext, evidence: dict[str, str],
-               rejected: dict[str, str]) -> str:
+    def _frame(self, plan: Plan, body: str, ctx: TurnContext, notes: list[str]) -> str:
         parts: list[str] = []
         if plan.discusses_patient:
             parts.append(compose.NOTICE)
         if plan.injection:
             parts.append("I treat instructions inside a message as text: the rules and facts do not change.")
-        if rejected:
-            parts.append("I could not use: " + "; ".join(f"{k} ({v})" for k, v in rejected.items()) + ".")
+        if notes:
+            parts.append("\n".join(f"- {n}" for n in notes))
         if plan.reset:
             parts.append("Starting a new patient: earlier facts are cleared.")
         if plan.acknowledge and ctx.patient:
@@ -183,6 +192,43 @@ class ChatEngine:
         if plan.ask:
             parts.append("To sharpen this: " + " ".join(q for _, q in plan.ask))
         return "\n\n".join(parts)
+
+
+_EVIDENCE_KINDS = frozenset({"evidence_fact", "definition", "comparison"})
+_PATIENT_WORDS = re.compile(
+    r"\b(?:my|our|this|the|a|his|her)\s+(?:patient|pt|boy|girl|man|woman|child|kid|son|daughter)\b"
+    r"|\b(?:he|she|him|his|her)\b|\b\d{1,3}\s*(?:-?\s*year[- ]old|yo|y/o|yr|[mf])\b"
+    r"|\b(?:actually|correction|update)\b",
+    re.IGNORECASE,
+)
+
+
+def describes_a_patient(text: str) -> bool:
+    """Whether the message talks about an individual patient rather than a trial population."""
+    return bool(_PATIENT_WORDS.search(text))
+
+
+_NOTE_WORDS = {
+    "out_of_range": "I could not use \"{text}\": it is outside the possible range, so nothing was recorded.",
+    "qualitative": "Not recorded: \"{text}\" gives no figure; tell me the {label} as a number.",
+    "unit": "Not recorded: \"{text}\"; give bilirubin as a multiple of the upper limit of normal.",
+    "uncertain": "Not recorded: \"{text}\" sounds unconfirmed; tell me once it is known.",
+    "bound": "Recorded \"{text}\" just inside its bound.",
+    "range": "Recorded \"{text}\" at its more cautious end.",
+    "no_ordinal": "Noted \"{text}\"; which relapse is this (first, second or later)?",
+}
+
+
+def notes_for(update: FactUpdate, rejected: dict[str, str]) -> list[str]:
+    """What the user should know about facts that were not stored exactly as written."""
+    out: list[str] = []
+    for note in update.notes:
+        template = _NOTE_WORDS.get(note.kind)
+        if template:
+            out.append(template.format(text=note.text, label=compose.FIELD_LABELS.get(note.field, note.field)))
+    for name, problem in rejected.items():
+        out.append(f"I could not use the {compose.FIELD_LABELS.get(name, name)}: {problem}.")
+    return out
 
 
 def merge_facts(patient: dict[str, Any], update: FactUpdate) -> tuple[dict[str, Any], dict[str, str]]:
@@ -211,23 +257,6 @@ def merge_facts(patient: dict[str, Any], update: FactUpdate) -> tuple[dict[str, 
         return profile.model_dump(mode="json", exclude_none=True), rejected
 
 
-def is_relevant(hit: Any) -> bool:
-    """A hit counts when the words of the question matched it or its meaning is close enough.
-
-    RRF scores are ranks, not relevance, so the retriever's raw signals decide: a BM25 match on a
-    content word, or a dense cosine similarity above a floor tuned on the out-of-scope set.
-    """
-    bm25 = getattr(hit, "bm25_score", None)
-    cosine = getattr(hit, "dense_similarity", None)
-    if cosine is not None and cosine >= DENSE_FLOOR:
-        return True
-    return bool(bm25 is not None and bm25 >= BM25_FLOOR)
-
-
-DENSE_FLOOR = 0.45
-BM25_FLOOR = 3.0
-
-
 def suggestions_for(plan: Plan, patient: dict[str, Any]) -> list[Suggestion]:
     out: list[Suggestion] = []
     if patient:
@@ -238,3 +267,19 @@ def suggestions_for(plan: Plan, patient: dict[str, Any]) -> list[Suggestion]:
         out.append(Suggestion(label="SOS risk", message="What are the risk factors for SOS after inotuzumab?"))
         out.append(Suggestion(label="Compare", message="Compare blinatumomab, InO and CAR T"))
     return out
+
+
+_AGENT_WORDS = {
+    "blinatumomab": ("blinatumomab", "blina"),
+    "inotuzumab_ozogamicin": ("inotuzumab", "ino"),
+    "tisagenlecleucel": ("car t", "tisagenlecleucel", "cd19 car"),
+}
+
+
+def _point_matches(point: dict[str, Any], agents: tuple[str, ...], topics: tuple[str, ...]) -> bool:
+    """A sequencing point is about the question when it names every agent asked about, or a topic."""
+    words = f"{point.get('title', '')} {point.get('point', '')}".lower()
+    named = [a for a in agents if any(w in words for w in _AGENT_WORDS.get(a, ()))]
+    if agents:
+        return len(named) == len(agents) or (len(agents) == 1 and bool(named) and not topics)
+    return any(t.lower() in words for t in topics)

@@ -22,6 +22,10 @@ class Term:
 
 
 SYNONYMS: tuple[Term, ...] = (
+    # --- trial names written several ways ---
+    Term("inovate", "INO-VATE trial", (r"ino[- ]?vate",)),
+    # --- statistics: "OR 6.02" in a passage is an odds ratio, as is "odds ratios" in a question ---
+    Term("oddsratio", "odds ratio", (r"odds[- ]ratios?", r"or(?=,?\s*\d+\.\d)")),
     # --- the three agents ---
     Term("inotuzumab", "inotuzumab ozogamicin", (
         r"inotuzumab(?:[- ]ozogamicin)?", r"ozogamicin", r"ino", r"besponsa", r"cmc[- ]?544",

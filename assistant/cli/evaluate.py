@@ -1,0 +1,68 @@
+"""`assistant eval` (retrieval and chat figures) and `assistant ingest` (another article as a source)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from assistant.settings import get_settings
+
+
+@click.command("eval")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option("--only", type=click.Choice(["retrieval", "chat"]), help="Run one of the two evaluations.")
+def evaluate(as_json: bool, only: str | None) -> None:
+    """Run the project's evaluation sets and print the figures.
+
+    Retrieval: recall@1, recall@5 and MRR for dense, BM25 and hybrid search. Chat: fact accuracy,
+    citation precision and recall, marker resolution, out-of-scope accuracy and scripts passed.
+
+    Example: assistant eval --only chat
+    """
+    from assistant.cli.knowledge import format_retrieval_scores, retrieval_eval
+    from assistant.evaluation import format_report, run_chat_eval
+    from assistant.runtime import build_engine
+
+    result: dict[str, object] = {}
+    if only in (None, "retrieval"):
+        scores = retrieval_eval()
+        result["retrieval"] = [s.model_dump() for s in scores]
+        if not as_json:
+            click.echo(format_retrieval_scores(scores))
+    if only in (None, "chat"):
+        report = run_chat_eval(build_engine(get_settings()))
+        result["chat"] = report.model_dump(mode="json")
+        if not as_json:
+            click.echo("")
+            click.echo(format_report(report))
+    if as_json:
+        click.echo(json.dumps(result))
+
+
+@click.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--source", default=None, help="Name of the new source (default: the file name).")
+def ingest(file: Path, source: str | None) -> None:
+    """Parse a review article (Markdown or plain text) into passages and index them as a named source.
+
+    Example: assistant ingest ../shared/seeds/000_cd4cf317bea96a14.txt --source curran-2020
+    """
+    from knowledge.index import open_retriever
+    from knowledge.ingest import ingest_file
+
+    name = source or file.stem.lower().replace("_", "-").replace(" ", "-")
+    document = ingest_file(file, name)
+    if not document.passages:
+        raise click.UsageError(f"{file}: no passages found; is it a review article in Markdown or text?")
+    settings = get_settings()
+    retriever = open_retriever(index_dir=settings.index_dir, chroma_url=settings.chroma_url)
+    count = retriever.add_source(name, document.passages)
+    click.echo(
+        f"ingested {file.name} as source {name!r}: {len(document.sections)} sections, {count} passages, "
+        f"{len(document.references)} references"
+    )
+
+
+COMMANDS: list[click.Command] = [evaluate, ingest]
