@@ -20,9 +20,9 @@ from assistant.planner import Plan, plan_turn
 from assistant.selection import select_passages
 from assistant.sessions import SessionStore
 from assistant.understanding.facts import extract_facts
-from assistant.understanding.update import FactUpdate
 from assistant.understanding.intents import classify
 from assistant.understanding.safety import is_injection, redact
+from assistant.understanding.update import FactUpdate
 from knowledge.pack import KnowledgePack
 from tools.assess import assess
 from tools.profile import PatientProfile
@@ -73,7 +73,8 @@ class ChatEngine:
 
         update = extract_facts(text)
         intent = classify(text, has_patient=bool(record.patient) or bool(update.set))
-        if intent.kind in _EVIDENCE_KINDS and not update.reset and not describes_a_patient(text):
+        if (intent.kind in _EVIDENCE_KINDS and intent.is_question and not update.reset
+                and not describes_a_patient(text)):
             # "What was CR in Ph-negative patients in TOWER?" names a trial population, not this
             # patient: storing it would silently overwrite the patient's facts.
             update = FactUpdate()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assistant.compose import questions_for
@@ -47,43 +47,40 @@ def plan_turn(
     injection: bool,
 ) -> Plan:
     kind: str = intent.kind
-    agents = tuple(getattr(intent, "agents", ()) or ())
-    topics = tuple(getattr(intent, "topics", ()) or ())
     has_patient = bool(patient)
     stated_facts = bool(new_facts) or bool(cleared) or reset
-    common = {"intent": kind, "agents": agents, "reset": reset, "injection": injection, "topics": topics,
-              "subject": getattr(intent, "subject", None)}
+    base = Plan(
+        intent=kind, kind=kind, agents=tuple(getattr(intent, "agents", ()) or ()), reset=reset,
+        injection=injection, topics=tuple(getattr(intent, "topics", ()) or ()),
+        subject=getattr(intent, "subject", None),
+    )
 
-    if kind in ("greeting", "help") and not stated_facts:
-        return Plan(kind=kind, **common)
-    if kind == "out_of_scope" and not stated_facts:
-        return Plan(kind="out_of_scope", **common)
-
+    if kind in ("greeting", "help", "out_of_scope") and not stated_facts:
+        return base
     # Facts about a patient, with or without a question: assess, and say what is still missing.
-    if kind == "patient_assessment" or (stated_facts and kind in ("greeting", "help", "out_of_scope",
-                                                                  "evidence_fact", "definition")
-                                        and not _asks_question(intent)):
+    facts_only = stated_facts and kind in ("greeting", "help", "out_of_scope", "evidence_fact", "definition") \
+        and not _asks_question(intent)
+    if kind == "patient_assessment" or facts_only:
         if reset and not new_facts:
-            return Plan(kind="reset", acknowledge=False, **common)
-        return Plan(
-            kind="patient_assessment", run_assessment=has_patient, acknowledge=True,
-            discusses_patient=True, ask=_ask(patient, agents), **common,
+            return replace(base, kind="reset")
+        return replace(
+            base, kind="patient_assessment", run_assessment=has_patient, acknowledge=True,
+            discusses_patient=True, ask=_ask(patient, base.agents),
         )
     if kind == "sequencing":
-        return Plan(
-            kind="sequencing", run_sequencing=True, retrieve=not has_patient, query=None, show=2,
-            acknowledge=has_patient and stated_facts, discusses_patient=has_patient, **common,
+        return replace(
+            base, run_sequencing=True, retrieve=not has_patient, show=2,
+            acknowledge=has_patient and stated_facts, discusses_patient=has_patient,
         )
     if kind == "comparison":
-        return Plan(
-            kind="comparison", run_assessment=has_patient, retrieve=True, k=8, show=4,
-            acknowledge=has_patient and stated_facts, discusses_patient=has_patient, **common,
+        return replace(
+            base, run_assessment=has_patient, retrieve=True, k=8, show=4,
+            acknowledge=has_patient and stated_facts, discusses_patient=has_patient,
         )
     # Evidence and definitions: retrieval; with a patient known, facts stated this turn still count.
-    return Plan(
-        kind=kind, retrieve=True, acknowledge=has_patient and stated_facts,
+    return replace(
+        base, retrieve=True, acknowledge=has_patient and stated_facts,
         run_assessment=has_patient and stated_facts, discusses_patient=has_patient and stated_facts,
-        **common,
     )
 
 

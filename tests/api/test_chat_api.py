@@ -83,7 +83,8 @@ def test_invalid_chat_bodies_get_422_naming_the_field(chat_server: str, body: di
 
 
 def test_malformed_json_is_a_400_not_a_500(chat_server: str) -> None:
-    response = httpx.post(f"{chat_server}/v1/chat", content=b'{"message": ', headers={"Content-Type": "application/json"})
+    response = httpx.post(f"{chat_server}/v1/chat", content=b'{"message": ',
+                          headers={"Content-Type": "application/json"})
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "malformed_json"
 

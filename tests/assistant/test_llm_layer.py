@@ -28,8 +28,8 @@ class ToolCallingFake(GenericFakeChatModel):
 
 
 def _script(*final_texts: str) -> ToolCallingFake:
-    search = AIMessage(content="", tool_calls=[
-        {"name": "search_review", "args": {"query": "odds ratio of SOS with prior HSCT and bilirubin"}, "id": "call-1"}])
+    query = "odds ratio of SOS with prior HSCT and bilirubin"
+    search = AIMessage(content="", tool_calls=[{"name": "search_review", "args": {"query": query}, "id": "call-1"}])
     messages: list[AIMessage] = []
     for text in final_texts:
         messages.extend([search, AIMessage(content=text)])
