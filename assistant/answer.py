@@ -45,6 +45,21 @@ class Suggestion(BaseModel):
     message: str
 
 
+class QuizOption(BaseModel):
+    key: str = Field(description="What the user replies to choose it: 'A', 'B', ... (or its number 1, 2, ...)")
+    text: str
+
+
+class QuizCard(BaseModel):
+    """A tutor question shown in a chat: options render as buttons (widget) or a numbered list (messaging)."""
+
+    id: str
+    topic: str
+    kind: str
+    prompt: str
+    options: list[QuizOption] = Field(default_factory=list, description="Empty for a free-text question")
+
+
 class ChatResponse(BaseModel):
     session_id: str
     answer: str = Field(description="Markdown with inline citation markers like [1]")
@@ -60,6 +75,7 @@ class ChatResponse(BaseModel):
     suggestions: list[Suggestion] = Field(default_factory=list)
     assessment: dict[str, Any] | None = Field(default=None, description="The assessment, when one was run")
     answered_by: str = Field(default="rules", description="rules (deterministic) or llm")
+    quiz: QuizCard | None = Field(default=None, description="A tutor question awaiting the next message")
 
 
 class CitationLedger:
