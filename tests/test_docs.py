@@ -51,3 +51,12 @@ def test_ci_runs_the_readme_test_command() -> None:
     test_command = re.findall(r"```bash\n(.+?)\n```", setup, flags=re.DOTALL)[1].strip()
     ci = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text()
     assert test_command in ci
+
+
+def test_judgement_calls_page_matches_the_rules_module() -> None:
+    import tools.rules
+
+    doc = tools.rules.__doc__ or ""
+    calls = doc[doc.find("JUDGEMENT CALLS"):].split("\n", 1)[1].strip()
+    page = (Path(__file__).resolve().parents[1] / "docs" / "clinical-judgement-calls.md").read_text()
+    assert calls in page
