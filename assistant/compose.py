@@ -155,7 +155,7 @@ def compose_points(points: Sequence[dict[str, Any]], ledger: CitationLedger, *, 
 
 
 def out_of_scope(subject: str | None = None) -> str:
-    what = f" about {subject}" if subject else ""
+    what = f" ({subject})" if subject else ""
     return (
         f"The review this assistant is built on does not cover that{what}, so I will not guess. "
         "It covers blinatumomab, inotuzumab ozogamicin and tisagenlecleucel in relapsed/refractory B-ALL: "
