@@ -106,20 +106,28 @@ class CitationLedger:
         return " ".join(_attach(s, tag) for s in sentences)
 
     def citations(self) -> list[Citation]:
-        out = []
-        for passage_id, marker in sorted(self._markers.items(), key=lambda kv: kv[1]):
-            passage = self._pack.by_id[passage_id]
-            out.append(
-                Citation(
-                    marker=marker,
-                    passage_id=passage_id,
-                    section=passage.section,
-                    text=passage.text,
-                    refs=list(passage.refs),
-                    references=[self._pack.references[r].citation for r in passage.refs if r in self._pack.references],
-                )
-            )
-        return out
+        ordered = sorted(self._markers.items(), key=lambda kv: kv[1])
+        return [citation_for(self._pack, passage_id, marker) for passage_id, marker in ordered]
+
+
+def citation_for(pack: KnowledgePack, passage_id: str, marker: int) -> Citation:
+    passage = pack.by_id[passage_id]
+    return Citation(
+        marker=marker,
+        passage_id=passage_id,
+        section=passage.section,
+        text=passage.text,
+        refs=list(passage.refs),
+        references=[pack.references[r].citation for r in passage.refs if r in pack.references],
+    )
+
+
+def citations_for(pack: KnowledgePack, passage_ids: list[str]) -> list[Citation]:
+    """Citations of a stored answer, whose markers were numbered 1, 2, ... in ``passage_ids`` order.
+
+    A passage no longer in the pack is left out; the others keep the marker the answer's text uses.
+    """
+    return [citation_for(pack, pid, n) for n, pid in enumerate(passage_ids, start=1) if pid in pack.by_id]
 
 
 def _attach(sentence: str, tag: str) -> str:

@@ -1,4 +1,5 @@
-"""GET/DELETE /v1/sessions/{id}: a session's transcript and patient facts, or their erasure."""
+"""GET/PATCH/DELETE /v1/sessions/{id}: a session's transcript and patient facts, their correction, or
+their erasure."""
 
 from __future__ import annotations
 
@@ -6,10 +7,15 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Response
-from pydantic import BaseModel
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field, ValidationError
 
 from api.deps import StoreDep
-from api.errors import ApiError, ErrorResponse
+from api.errors import ApiError, ErrorResponse, FieldProblem, error_response
+from assistant.answer import Citation, citations_for
+from assistant.sessions import SessionRecord
+from knowledge.pack import default_pack
+from tools.profile import PatientProfile, profile_problems
 
 router = APIRouter(prefix="/v1/sessions", tags=["sessions"])
 
@@ -18,6 +24,9 @@ class TurnOut(BaseModel):
     role: str
     text: str
     created_at: datetime
+    citations: list[Citation] = Field(
+        default_factory=list, description="For an answer: what its [n] markers resolve to, as in POST /v1/chat"
+    )
 
 
 class SessionOut(BaseModel):
@@ -28,16 +37,59 @@ class SessionOut(BaseModel):
     transcript: list[TurnOut]
 
 
+class PatientPatch(BaseModel):
+    patient: dict[str, Any] = Field(
+        description="Facts to change, by profile field name; null removes a fact. Fields left out stay as they are",
+        examples=[{"cd22_positive_pct": 95, "marrow_blasts_pct": None}],
+    )
+
+
+def _session_out(record: SessionRecord) -> SessionOut:
+    pack = default_pack()
+    return SessionOut(
+        session_id=record.id, created_at=record.created_at, last_active=record.last_active,
+        patient=record.patient,
+        transcript=[
+            TurnOut(role=t.role, text=t.text, created_at=t.created_at,
+                    citations=citations_for(pack, list(t.meta.get("citations", []))))
+            for t in record.transcript
+        ],
+    )
+
+
+def _missing(session_id: str) -> ApiError:
+    return ApiError(404, f"Session {session_id} does not exist or has expired.")
+
+
 @router.get("/{session_id}", response_model=SessionOut, responses={404: {"model": ErrorResponse}})
 def get_session(session_id: str, store: StoreDep) -> SessionOut:
     record = store.get(session_id)
     if record is None:
-        raise ApiError(404, f"Session {session_id} does not exist or has expired.")
-    return SessionOut(
-        session_id=record.id, created_at=record.created_at, last_active=record.last_active,
-        patient=record.patient,
-        transcript=[TurnOut(role=t.role, text=t.text, created_at=t.created_at) for t in record.transcript],
-    )
+        raise _missing(session_id)
+    return _session_out(record)
+
+
+@router.patch(
+    "/{session_id}", response_model=SessionOut,
+    responses={404: {"model": ErrorResponse}, 422: {"model": ErrorResponse}},
+)
+def correct_patient(session_id: str, body: PatientPatch, store: StoreDep) -> SessionOut | JSONResponse:
+    """Correct or remove patient facts (a widget's fact chips); the next chat turn reasons with them."""
+    record = store.get(session_id)
+    if record is None:
+        raise _missing(session_id)
+    try:
+        profile = PatientProfile.model_validate({**record.patient, **body.patient})
+    except ValidationError as exc:
+        # Named as the client wrote them (patient.<field>), in the profile's own words ("did you mean ...").
+        fields = [FieldProblem(field=f"patient.{name}" if name else "patient", problem=problem)
+                  for name, problem in profile_problems(exc)]
+        summary = "; ".join(f"{f.field}: {f.problem}" for f in fields[:3])
+        return error_response(422, f"Invalid input: {summary}", fields=fields)
+    updated = store.update_patient(session_id, profile.model_dump(mode="json", exclude_none=True))
+    if updated is None:
+        raise _missing(session_id)
+    return _session_out(updated)
 
 
 @router.delete("/{session_id}", status_code=204, responses={404: {"model": ErrorResponse}})

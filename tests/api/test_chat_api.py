@@ -93,3 +93,45 @@ def test_out_of_range_fact_is_refused_not_clamped(chat_server: str) -> None:
     data = _chat(chat_server, "marrow blasts 150%")
     assert "marrow_blasts_pct" not in data["patient"]
     assert "could not use" in data["answer"].lower()
+
+
+def test_corrected_fact_is_used_by_the_next_answer(chat_server: str) -> None:
+    first = _chat(chat_server, "45-year-old in first relapse, CD19 positive, CD22 60%, marrow blasts 80%. Which agent?")
+    ino = first["assessment"]["agents"][1]
+    assert "CD22_PARTIAL" in [f["code"] for f in ino["flags"]]
+    sid = first["session_id"]
+    patched = httpx.patch(f"{chat_server}/v1/sessions/{sid}",
+                          json={"patient": {"cd22_positive_pct": 95, "marrow_blasts_pct": None}})
+    assert patched.status_code == 200, patched.text
+    assert patched.json()["patient"]["cd22_positive_pct"] == 95
+    assert "marrow_blasts_pct" not in patched.json()["patient"]
+    second = _chat(chat_server, "Which agent fits this patient now?", sid)
+    assert second["patient"]["cd22_positive_pct"] == 95
+    assert "CD22_PARTIAL" not in [f["code"] for f in second["assessment"]["agents"][1]["flags"]]
+
+
+@pytest.mark.parametrize(("patient", "field"), [
+    ({"cd22_positive_pct": 150}, "patient.cd22_positive_pct"),
+    ({"cd19": "sometimes"}, "patient.cd19"),
+    ({"cd22_postive_pct": 95}, "patient.cd22_postive_pct"),
+])
+def test_invalid_fact_correction_gets_422_naming_the_field(chat_server: str, patient: dict, field: str) -> None:
+    sid = _chat(chat_server, "30 year old, refractory")["session_id"]
+    response = httpx.patch(f"{chat_server}/v1/sessions/{sid}", json={"patient": patient})
+    assert response.status_code == 422
+    assert [f["field"] for f in response.json()["error"]["fields"]] == [field]
+    assert httpx.get(f"{chat_server}/v1/sessions/{sid}").json()["patient"]["age_years"] == 30
+
+
+def test_correcting_an_unknown_session_is_404(chat_server: str) -> None:
+    response = httpx.patch(f"{chat_server}/v1/sessions/s_nope", json={"patient": {"age_years": 30}})
+    assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
+
+
+def test_restored_transcript_resolves_each_answers_markers(chat_server: str) -> None:
+    data = _chat(chat_server, "What were the CR/CRi rates with inotuzumab in INO-VATE?")
+    session = httpx.get(f"{chat_server}/v1/sessions/{data['session_id']}").json()
+    answer = session["transcript"][1]
+    assert answer["text"] == data["answer"]
+    assert answer["citations"] == data["citations"]
+    assert session["transcript"][0]["citations"] == []
