@@ -19,6 +19,7 @@ from assistant.llm import LLMAnswerer
 from assistant.planner import Plan, plan_turn
 from assistant.selection import select_passages
 from assistant.sessions import SessionStore
+from assistant.tutor.chat import quiz_turn
 from assistant.understanding.facts import extract_facts
 from assistant.understanding.intents import classify
 from assistant.understanding.safety import is_injection, redact
@@ -73,6 +74,9 @@ class ChatEngine:
 
         update = extract_facts(text)
         intent = classify(text, has_patient=bool(record.patient) or bool(update.set))
+        # "quiz me", or the reply to a pending tutor question: the tutor answers the whole turn.
+        if (quizzed := quiz_turn(self.store, record, text, intent)) is not None:
+            return quizzed
         if (intent.kind in _EVIDENCE_KINDS and intent.is_question and not update.reset
                 and not describes_a_patient(text)):
             # "What was CR in Ph-negative patients in TOWER?" names a trial population, not this

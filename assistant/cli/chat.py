@@ -12,6 +12,9 @@ from assistant.settings import get_settings
 
 def _render(response: ChatResponse) -> str:
     lines = [response.answer, ""]
+    if response.quiz is not None and response.quiz.options:
+        lines += [f"  {i}. {option.text}" for i, option in enumerate(response.quiz.options, start=1)]
+        lines += ["  (reply with the number or letter)", ""]
     if response.citations:
         lines.append("Sources:")
         for c in response.citations:
