@@ -1,0 +1,115 @@
+"""Telegram: a bot webhook, answered with ``sendMessage`` in HTML parse mode.
+
+Telegram sends the secret given to ``setWebhook`` in ``X-Telegram-Bot-Api-Secret-Token``; without
+it configured the platform is off. Answers are HTML with only the tags Telegram allows (b, i, a),
+everything else escaped, and split at 4,096 characters on paragraph boundaries.
+
+The Bot API is called through python-telegram-bot (its ``Bot`` only, none of its application
+framework). It is asyncio-only, so each delivery runs its own short event loop in the worker
+thread that delivers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import re
+
+from telegram import Bot
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
+from telegram.request import HTTPXRequest
+
+from api.channels import render
+from api.channels.base import (
+    BadPayload,
+    Channel,
+    DeliveryError,
+    Inbound,
+    Outbound,
+    Parsed,
+    WebhookRequest,
+    require_signature,
+)
+from assistant.answer import ChatResponse
+from assistant.settings import Settings
+
+MESSAGE_LIMIT = 4096
+_COMMAND = re.compile(r"^/(\w+)(?:@\w+)?\s*")
+
+
+class TelegramChannel(Channel):
+    name = "telegram"
+
+    @classmethod
+    def configured(cls, settings: Settings) -> bool:
+        return bool(settings.telegram_bot_token and settings.telegram_secret_token
+                    and settings.telegram_secret_token.get_secret_value())
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        assert settings.telegram_bot_token is not None and settings.telegram_secret_token is not None
+        self._token = settings.telegram_bot_token.get_secret_value()
+        self._secret = settings.telegram_secret_token.get_secret_value()
+        self._base_url = settings.telegram_api_url.rstrip("/") + "/bot"
+
+    def secrets(self) -> list[str]:
+        return [self._token, self._secret]
+
+    def verify(self, request: WebhookRequest) -> None:
+        require_signature(self._secret, request.header("x-telegram-bot-api-secret-token"))
+
+    def parse(self, request: WebhookRequest) -> Parsed:
+        update = request.json_object()
+        update_id = update.get("update_id")
+        if not isinstance(update_id, int):
+            raise BadPayload("update_id must be an integer")
+        message = update.get("message")
+        if not isinstance(message, dict) or not isinstance(message.get("text"), str):
+            return Parsed()  # edits, channel posts, stickers: nothing to answer
+        chat = message.get("chat")
+        if not isinstance(chat, dict) or not isinstance(chat.get("id"), int):
+            raise BadPayload("message.chat.id must be an integer")
+        if (message.get("from") or {}).get("is_bot"):
+            return Parsed()
+        thread = message.get("message_thread_id")
+        conversation = str(chat["id"]) + (f":{thread}" if isinstance(thread, int) else "")
+        return Parsed(messages=(Inbound(
+            conversation=conversation, text=_user_text(message["text"]), event_id=str(update_id),
+            reply_to={"chat_id": chat["id"], "thread_id": thread if isinstance(thread, int) else None},
+        ),))
+
+    def render(self, response: ChatResponse) -> list[Outbound]:
+        text = render.answer_markdown(response)
+        return [{"text": part} for part in render.split_message(text, render.TELEGRAM_HTML, MESSAGE_LIMIT)]
+
+    def deliver(self, message: Inbound, outbound: Outbound) -> None:
+        try:
+            asyncio.run(self._send(message, outbound["text"]))
+        except RetryAfter as exc:
+            wait = exc.retry_after
+            seconds = wait.total_seconds() if isinstance(wait, dt.timedelta) else float(wait)
+            raise DeliveryError("sendMessage: flood control", retryable=True, retry_after=seconds) from exc
+        except BadRequest as exc:  # a NetworkError subclass, but resending the same text cannot help
+            raise DeliveryError(f"sendMessage refused: {exc.message}", retryable=False) from exc
+        except NetworkError as exc:
+            raise DeliveryError(f"sendMessage: {exc.message}", retryable=True) from exc
+        except TelegramError as exc:
+            raise DeliveryError(f"sendMessage: {type(exc).__name__}", retryable=False) from exc
+
+    async def _send(self, message: Inbound, text: str) -> None:
+        request = HTTPXRequest(connection_pool_size=1, read_timeout=10, connect_timeout=5)
+        bot = Bot(self._token, base_url=self._base_url, request=request, get_updates_request=request)
+        async with request:  # no Bot.initialize(): it would call getMe before every answer
+            await bot.send_message(chat_id=message.reply_to["chat_id"], text=text, parse_mode=ParseMode.HTML,
+                                   message_thread_id=message.reply_to.get("thread_id"))
+
+
+def _user_text(text: str) -> str:
+    """'/start' and '/help' ask for help; '/ask@bot question' is the question."""
+    match = _COMMAND.match(text)
+    if match is None:
+        return text.strip()
+    if match.group(1) in ("start", "help"):
+        return "help"
+    return text[match.end():].strip()
