@@ -7,6 +7,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from api.observability import observe_engine, observe_retriever
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ class AppState:
             pack = default_pack()
             model = load_chat_model(self.settings)
             llm = LLMAnswerer(model, pack=pack, retriever=self.retriever) if model is not None else None
-            self._engine = ChatEngine(pack=pack, store=self.store, retriever=self.retriever, llm=llm)
+            self._engine = observe_engine(ChatEngine(pack=pack, store=self.store, retriever=self.retriever, llm=llm))
         return self._engine
 
     @property
@@ -60,8 +61,8 @@ class AppState:
             if self.retriever is not None:
                 return
             try:
-                self.retriever = open_retriever(
-                    index_dir=self.settings.index_dir, chroma_url=self.settings.chroma_url
+                self.retriever = observe_retriever(
+                    open_retriever(index_dir=self.settings.index_dir, chroma_url=self.settings.chroma_url)
                 )
             except Exception as exc:  # surfaced by /readyz, never as a crash
                 log.exception("knowledge index failed to load")

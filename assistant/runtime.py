@@ -13,11 +13,11 @@ from knowledge.pack import default_pack
 
 def open_store(settings: Settings) -> SessionStore:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    retention = settings.transcript_retention_days
+    # 0 days keeps no transcript past the next purge (the setting's documented meaning), not "forever".
     return SessionStore(
         settings.session_database_url,
         ttl=timedelta(minutes=settings.session_ttl_minutes),
-        retention=timedelta(days=retention) if retention else None,
+        retention=timedelta(days=settings.transcript_retention_days),
     )
 
 

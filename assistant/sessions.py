@@ -6,15 +6,19 @@ it reaches this module; nothing here knows about HTTP.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, create_engine, delete, event, select
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, create_engine, delete, event, func, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, sessionmaker
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 
 
 class Base(DeclarativeBase):
@@ -83,19 +87,25 @@ class SessionStore:
     """Create, read, update and erase sessions; idle ones expire after ``ttl``."""
 
     def __init__(self, url: str, *, ttl: timedelta, retention: timedelta | None = None) -> None:
-        connect_args: dict[str, Any] = {}
-        if url.startswith("sqlite"):
-            connect_args = {"check_same_thread": False, "timeout": 30}
-        self.engine: Engine = create_engine(url, connect_args=connect_args, pool_pre_ping=True)
-        if url.startswith("sqlite"):
-            event.listen(self.engine, "connect", _sqlite_pragmas)
-        Base.metadata.create_all(self.engine)
+        self.engine: Engine = _engine(url, begin="BEGIN IMMEDIATE")
+        # SQLite: reads begin DEFERRED on an engine of their own, so they never queue for the write lock.
+        reader = _engine(url, begin="BEGIN") if url.startswith("sqlite") else self.engine
+        _create_tables(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._reads = sessionmaker(reader, expire_on_commit=False)
+        # SQLite has one write lock, and its busy handler polls: threads of one process queue here
+        # in order instead, so a burst of turns does not leave some waiting for seconds.
+        self._write_lock = threading.Lock() if url.startswith("sqlite") else contextlib.nullcontext()
         self.ttl = ttl
         self.retention = retention
 
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[Session]:
+        with self._write_lock, self._sessions.begin() as db:
+            yield db
+
     def create(self) -> SessionRecord:
-        with self._sessions.begin() as db:
+        with self._write() as db:
             row = SessionRow(id=new_session_id())
             db.add(row)
             db.flush()
@@ -103,14 +113,17 @@ class SessionStore:
 
     def get(self, session_id: str) -> SessionRecord | None:
         """The session, or None when it does not exist or has expired (expired ones are erased)."""
-        with self._sessions.begin() as db:
+        if not _valid_id(session_id):
+            return None
+        with self._reads.begin() as db:
             row = db.get(SessionRow, session_id)
             if row is None:
                 return None
-            if _aware(row.last_active) < _now() - self.ttl:
-                db.delete(row)
-                return None
-            return _record(row)
+            expired = _aware(row.last_active) < _now() - self.ttl
+            record = None if expired else _record(row)
+        if expired:
+            self.delete(session_id)
+        return record
 
     def save_turn(
         self,
@@ -123,21 +136,40 @@ class SessionStore:
         answer_meta: dict[str, Any] | None = None,
     ) -> None:
         """Append one user message and its answer, and store the patient facts, atomically."""
-        with self._sessions.begin() as db:
+        with self._write() as db:
             row = db.get(SessionRow, session_id, with_for_update=True)
             if row is None:
                 raise KeyError(session_id)
             seq = len(row.messages)
-            row.messages.append(MessageRow(seq=seq, role="user", text=user_text))
+            row.messages.append(MessageRow(seq=seq, role="user", text=_storable(user_text)))
             row.messages.append(
-                MessageRow(seq=seq + 1, role="assistant", text=answer_text, meta_json=json.dumps(answer_meta or {}))
+                MessageRow(seq=seq + 1, role="assistant", text=_storable(answer_text),
+                           meta_json=json.dumps(answer_meta or {}))
             )
             row.patient_json = json.dumps(patient, sort_keys=True)
             row.state_json = json.dumps(state, sort_keys=True)
             row.last_active = _now()
 
+    def update_patient(self, session_id: str, patient: dict[str, Any]) -> SessionRecord | None:
+        """Replace the patient facts (already validated by the caller); None when the session is gone.
+
+        A correction is activity, so it keeps the session alive like a chat turn does.
+        """
+        if not _valid_id(session_id):
+            return None
+        with self._write() as db:
+            row = db.get(SessionRow, session_id, with_for_update=True)
+            if row is None or _aware(row.last_active) < _now() - self.ttl:
+                return None
+            row.patient_json = json.dumps(patient, sort_keys=True)
+            row.last_active = _now()
+            db.flush()
+            return _record(row)
+
     def delete(self, session_id: str) -> bool:
-        with self._sessions.begin() as db:
+        if not _valid_id(session_id):
+            return False
+        with self._write() as db:
             result = db.execute(delete(SessionRow).where(SessionRow.id == session_id))
             db.execute(delete(MessageRow).where(MessageRow.session_id == session_id))
             return bool(getattr(result, "rowcount", 0))
@@ -145,7 +177,7 @@ class SessionStore:
     def purge(self) -> int:
         """Erase idle sessions and transcripts older than the retention period; returns sessions erased."""
         cutoff = _now() - self.ttl
-        with self._sessions.begin() as db:
+        with self._write() as db:
             stale = list(db.scalars(select(SessionRow.id).where(SessionRow.last_active < cutoff)))
             if stale:
                 db.execute(delete(MessageRow).where(MessageRow.session_id.in_(stale)))
@@ -155,8 +187,41 @@ class SessionStore:
             return len(stale)
 
     def count(self) -> int:
-        with self._sessions.begin() as db:
-            return len(list(db.scalars(select(SessionRow.id))))
+        with self._reads.begin() as db:
+            return int(db.scalar(select(func.count()).select_from(SessionRow)) or 0)
+
+    def active_count(self) -> int:
+        """Sessions that have not expired (whether or not a purge has erased the expired ones yet)."""
+        cutoff = _now() - self.ttl
+        with self._reads.begin() as db:
+            return int(db.scalar(select(func.count()).where(SessionRow.last_active >= cutoff)) or 0)
+
+
+def _valid_id(session_id: str) -> bool:
+    # PostgreSQL refuses NUL in text; such an id cannot exist, so it is simply not found.
+    return "\x00" not in session_id
+
+
+def _storable(text: str) -> str:
+    return text.replace("\x00", "\ufffd")
+
+
+def _create_tables(engine: Engine) -> None:
+    # Workers of `serve --workers N` start together; if another one created the tables between our
+    # check and our CREATE, the second attempt finds them.
+    try:
+        Base.metadata.create_all(engine)
+    except DBAPIError:
+        Base.metadata.create_all(engine)
+
+
+def _engine(url: str, *, begin: str) -> Engine:
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, pool_pre_ping=True)
+    event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "begin", lambda connection: connection.exec_driver_sql(begin))
+    return engine
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
@@ -165,6 +230,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+    # Transactions are begun by the engine's "begin" listener, not by the sqlite3 module. Writes
+    # take the lock at BEGIN IMMEDIATE: a deferred transaction that reads and then writes fails at
+    # once with "database is locked" when another process wrote in between (a WAL snapshot cannot
+    # be upgraded), whereas waiting at BEGIN (busy timeout 30 s) lets two workers append turns to
+    # one session in turn. PostgreSQL gets the same order from SELECT ... FOR UPDATE.
+    dbapi_connection.isolation_level = None
 
 
 def _record(row: SessionRow) -> SessionRecord:

@@ -41,6 +41,27 @@ class Settings(BaseSettings):
     search_default_k: int = Field(default=5, ge=1, le=50, description="Passages returned by default")
     max_body_bytes: int = Field(default=64 * 1024, ge=1024, description="Request-size cap (413 above)")
     log_level: str = Field(default="INFO", description="Logging level")
+    widget_keys: str = Field(
+        default="", description="Comma-separated public widget keys; each works only from an allowed origin"
+    )
+    allowed_origins: str = Field(
+        default="", description="Comma-separated browser origins (https://host[:port]) that CORS and widget keys allow"
+    )
+    rate_limit_per_minute: int = Field(
+        default=120, ge=0, description="Sustained /v1 requests per minute per client address (per worker); 0: off"
+    )
+    rate_limit_burst: int = Field(default=40, ge=1, description="Requests a client address may send at once")
+    key_rate_limit_per_minute: int = Field(
+        default=1200, ge=0, description="Sustained /v1 requests per minute per API or widget key (per worker); 0: off"
+    )
+    key_rate_limit_burst: int = Field(default=200, ge=1, description="Requests one key may send at once")
+    purge_interval_seconds: float = Field(
+        default=3600, gt=0, description="How often expired sessions and transcripts past retention are purged"
+    )
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        description="Proxies trusted to set X-Forwarded-For/-Proto (uvicorn); the client address comes from them",
+    )
 
     slack_signing_secret: SecretStr | None = None
     slack_bot_token: SecretStr | None = None
@@ -53,11 +74,27 @@ class Settings(BaseSettings):
     teams_app_id: str | None = None
     teams_app_password: SecretStr | None = None
     teams_jwks_url: str = "https://login.botframework.com/v1/.well-known/keys"
+    teams_issuer: str = Field(
+        default="https://api.botframework.com", description="Issuer the Bot Framework's tokens must carry"
+    )
+    teams_token_url: str = Field(
+        default="https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token",
+        description="Where the bot gets its outbound bearer token (client credentials)",
+    )
+    teams_token_scope: str = Field(
+        default="https://api.botframework.com/.default", description="Scope of the outbound bearer token"
+    )
     whatsapp_app_secret: SecretStr | None = None
     whatsapp_verify_token: SecretStr | None = None
     whatsapp_access_token: SecretStr | None = None
     whatsapp_api_url: str = "https://graph.facebook.com/v19.0"
     webhook_secret: SecretStr | None = None
+    webhook_delivery_attempts: int = Field(
+        default=4, ge=1, le=10, description="Tries per outbound platform call before it is kept as failed"
+    )
+    webhook_delivery_backoff_seconds: float = Field(
+        default=0.5, ge=0, le=60, description="First retry delay of outbound platform calls; doubles each try"
+    )
 
     @property
     def index_dir(self) -> Path:
@@ -70,6 +107,14 @@ class Settings(BaseSettings):
     @property
     def api_key_list(self) -> list[str]:
         return [k.strip() for k in self.api_keys.split(",") if k.strip()]
+
+    @property
+    def widget_key_list(self) -> list[str]:
+        return [k.strip() for k in self.widget_keys.split(",") if k.strip()]
+
+    @property
+    def allowed_origin_list(self) -> list[str]:
+        return [o.strip().rstrip("/") for o in self.allowed_origins.split(",") if o.strip()]
 
 
 @lru_cache(maxsize=1)

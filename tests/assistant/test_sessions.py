@@ -53,3 +53,23 @@ def test_purge_removes_only_idle_sessions(tmp_path: Path) -> None:
     store.ttl = timedelta(hours=1)
     assert store.get(kept.id) is None
     assert store.count() == 0
+
+
+def test_update_patient_replaces_the_facts_and_keeps_the_transcript(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    session = store.create()
+    store.save_turn(session.id, user_text="CD22 60%", answer_text="noted", patient={"cd22_positive_pct": 60},
+                    state={"quiz": "q1"})
+    updated = store.update_patient(session.id, {"cd22_positive_pct": 95})
+    assert updated is not None and updated.patient == {"cd22_positive_pct": 95}
+    record = store.get(session.id)
+    assert record is not None
+    assert record.patient == {"cd22_positive_pct": 95}
+    assert record.state == {"quiz": "q1"}
+    assert [t.text for t in record.transcript] == ["CD22 60%", "noted"]
+
+
+def test_update_patient_of_an_unknown_or_expired_session_is_none(tmp_path: Path) -> None:
+    assert _store(tmp_path).update_patient("s_missing", {"age_years": 30}) is None
+    expired = _store(tmp_path, ttl=timedelta(seconds=-1))
+    assert expired.update_patient(expired.create().id, {"age_years": 30}) is None

@@ -1,0 +1,54 @@
+"""Fixtures of the service tests: one real index built once, and apps over it with their own store."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from assistant.settings import Settings
+from knowledge.index import open_retriever
+
+KEY = "test-api-key-0123456789"
+WIDGET_KEY = "pk_widget_public_key"
+ORIGIN = "https://intranet.example.org"
+
+
+@pytest.fixture(scope="session")
+def indexed_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory whose index was built once from the shipped pack; apps share it read-only."""
+    data_dir = tmp_path_factory.mktemp("service-data")
+    open_retriever(index_dir=data_dir / "index")
+    return data_dir
+
+
+def service_settings(data_dir: Path, db_dir: Path, **overrides: Any) -> Settings:
+    """Settings over the shared index with a session store of the test's own."""
+    overrides.setdefault("database_url", f"sqlite:///{db_dir / 'sessions.sqlite3'}")
+    return Settings(data_dir=data_dir, **overrides)
+
+
+def wait_ready(client: TestClient, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while client.get("/readyz").status_code != 200:
+        if time.monotonic() > deadline:
+            raise TimeoutError("index did not load")
+        time.sleep(0.02)
+
+
+@pytest.fixture
+def make_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    """make_app(**settings) -> an app over the shared index with this test's own session store."""
+
+    def build(*, load_knowledge: bool = True, **overrides: Any) -> FastAPI:
+        # The index is built (once) only for apps that load it.
+        data_dir = request.getfixturevalue("indexed_data_dir") if load_knowledge else tmp_path
+        return create_app(service_settings(data_dir, tmp_path, **overrides), load_knowledge=load_knowledge)
+
+    yield build
