@@ -240,8 +240,12 @@ def missing_fact(case: Case, agent: Agent, claim: Claim) -> Verdict:
     if field in missing_facts(case.profile, agent):
         flags, label_changes = could_raise(case.profile, agent, field)
         changes = [f"{f.code} ({f.severity})" for f in flags] + (["its label status"] if label_changes else [])
+        reading = readers(agent, field)
+        # Cite the evidence behind the rules that read the field: the flags it could raise, and any of
+        # those rules' flags already raised by other facts (e.g. SOS_RISK from another risk factor).
+        present = case.flags(agent, tuple(code for code in reading if code != "its label"))
         parts = [cited(f"Not given in the case: {label}, which {SHORT_NAME[agent]}'s decision depends on "
-                       f"({', '.join(readers(agent, field))}).")]
+                       f"({', '.join(reading)}).", passages_of([*flags, *present]))]
         if changes:
             parts.append(cited(f"Once known, it could raise {', '.join(changes)}.", passages_of(flags)))
         return Verdict(True, tuple(parts))

@@ -26,6 +26,7 @@ def test_every_explanation_marker_resolves_to_a_citation_for_right_and_wrong_ans
             used = set(markers_in(explanation.markdown))
             cited = {c.marker for c in explanation.citations}
             assert used == cited, (seed, answer)
+            assert cited, f"explanation without any citation (seed {seed}, kind {q.kind}, answer {answer})"
             assert cited == set(range(1, len(cited) + 1))
             assert set(markers_in(explanation.why_wrong or "")) <= cited
             for citation in explanation.citations:
