@@ -24,6 +24,9 @@ from tests.channels.harness import SECRETS, LiveApp, platform_settings
 from tests.live import live_server
 
 ASYNC = [name for name, driver in DRIVERS.items() if driver.replies_later]
+# Platforms whose signature covers a time, so a stale request can be told apart. Telegram, Twilio and
+# WhatsApp sign no time: their replays are caught by message id (test_a_resent_request_is_answered_once).
+TIMED = [name for name, driver in DRIVERS.items() if driver.stale is not Driver.stale]
 OUTBOUND_PATH = {"slack": "chat.postMessage", "telegram": "/sendMessage", "teams": "/teams/v3/conversations/",
                  "whatsapp": "/graph/"}
 
@@ -76,11 +79,12 @@ def test_unsigned_or_forged_request_gets_401_and_is_not_processed(driver: Driver
     assert len(driver.replies(conversation)) >= 1
 
 
-def test_stale_request_gets_401(driver: Driver) -> None:
+@pytest.mark.parametrize("platform", TIMED)
+def test_stale_request_gets_401(platform: str, live: LiveApp, fake: FakePlatform) -> None:
+    driver = DRIVERS[platform](live, fake)
     conversation = driver.new_conversation()
     stale = driver.stale("hello", conversation)
-    if stale is None:
-        pytest.skip(f"{driver.platform} signs no time; replays are caught by message id")
+    assert stale is not None
     assert driver.post(stale).status_code == 401
     assert driver.replies(conversation) == []
 
@@ -175,7 +179,8 @@ def test_before_the_index_is_ready_the_platform_is_told_to_retry(
 
 
 def test_channel_docs_name_only_real_settings_and_every_webhook() -> None:
-    docs = (Path(__file__).resolve().parents[2] / "docs" / "channels.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    docs = readme.split("## Messaging platforms", 1)[1].split("\n## ", 1)[0]
     named = set(re.findall(r"RRALL_[A-Z_]+", docs))
     assert named <= {"RRALL_" + name.upper() for name in Settings.model_fields}
     assert all(f"`/webhooks/{platform}`" in docs for platform in DRIVERS)
