@@ -39,11 +39,6 @@ class SessionNotFound(LookupError):
     pass
 
 
-class Retriever:  # structural type of knowledge.retrieval.HybridRetriever that the engine needs
-    def search(self, query: str, *, k: int = 5, **filters: Any) -> list[Any]:
-        raise NotImplementedError
-
-
 @dataclass
 class TurnContext:
     patient: dict[str, Any]
@@ -97,7 +92,7 @@ class ChatEngine:
         answered_by = "rules"
         if self.llm is not None and plan.kind not in _NO_LLM_KINDS:
             llm_ledger = CitationLedger(self.pack)
-            written = self.llm.answer(text, patient=patient, ledger=llm_ledger)
+            written = self.llm.answer(text, patient=considered, ledger=llm_ledger)
             if written is not None and written.guard.ok:
                 body, ctx.ledger, answered_by = written.answer, llm_ledger, "llm"
                 ctx.tool_calls.extend(ToolCall(**c) for c in written.tool_calls)

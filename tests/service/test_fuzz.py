@@ -27,7 +27,10 @@ from knowledge.index import open_retriever
 from tests.service.conftest import KEY
 
 MAX_EXAMPLES = 40
-OPERATIONS = r"^/(v1/(assess|tools/\{name\}|chat|search|sessions/\{session_id\})|healthz|readyz)$"
+OPERATIONS = (
+    r"^/(v1/(assess|tools/\{name\}|chat|search|sessions/\{session_id\}|quiz|quiz/\{question_id\}/answer"
+    r"|learners/\{learner_id\})|healthz|readyz)$"
+)
 
 # schemathesis parametrizes at collection, so the app exists then (loading its schema starts the app,
 # whose purge opens the store); its index is attached below. The store goes when pytest exits.
