@@ -215,7 +215,7 @@ POINTS: tuple[_Point, ...] = (
         title="Blinatumomab with checkpoint inhibitors",
         point=(
             "Blinatumomab relies on T cells, so concurrent chemotherapy may blunt it; combinations use "
-            "immune modulation instead: PD-1 inhibition enhanced blinatumomab preclinically [60], and a "
+            "immune modulation instead: preclinical work suggests PD-1 inhibition may enhance blinatumomab [60], and a "
             "trial adds PD-1 and CTLA-4 blockade (NCT02879695) [61]."
         ),
         reads=("cd19",),

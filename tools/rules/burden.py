@@ -23,7 +23,7 @@ HIGH_BURDEN_OUTCOMES: dict[Agent, Outcome] = {
             "vs 34.4% with >=50% [6]. The review suggests some cytoreduction before blinatumomab."
         ),
         summary=(
-            "Marrow blasts {blasts}: blinatumomab CR/CRh 34.4% with >=50% blasts vs 65% below; debulk first"
+            "Marrow blasts {blasts}: blinatumomab CR/CRh 34.4% with >=50% blasts vs 65% below; consider cytoreduction"
         ),
         citations=(cite("burden-blina-01", 6), cite("table1-burden")),
     ),

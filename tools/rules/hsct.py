@@ -50,7 +50,8 @@ HSCT_NOT_NEEDED_OUTCOMES: dict[Agent, Outcome] = {
         text=(
             "CD19 CAR T has the strongest data for durable remission without HSCT: in ELIANA, 29 of 65 "
             "responders (44.6%) stayed in remission with no further therapy [20]; in adults given the 19-28z "
-            "CAR, HSCT made no difference to EFS or OS among MRD-negative responders (P=.64 and P=.89) [24]. "
+            "CAR, EFS and OS did not differ significantly with or without HSCT among MRD-negative responders "
+            "(P=.64 and P=.89) [24]. "
             "B-cell recovery, especially before 6 months, predicts CD19-positive relapse [21], so one "
             "strategy "
             "is CAR T in place of HSCT, keeping HSCT for early B-cell recovery or CD19-negative relapse."

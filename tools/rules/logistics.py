@@ -48,7 +48,7 @@ PRIOR_FAILURE_OUTCOME = Outcome(
         "and persist only briefly [56,57]."
     ),
     summary=(
-        "Earlier CAR T product failed: another may too (7 of 92 failed on ELIANA; 30 of 83 adults got none)"
+        "Earlier CAR T product failed: manufacturing can fail (7 of 92 on ELIANA; 30 of 83 adults got none)"
     ),
     citations=(
         cite("logistics-cart-02", 24),

@@ -21,7 +21,8 @@ T_CELL_OUTCOMES: dict[Agent, Outcome] = {
         severity="warning",
         text=(
             "CAR T cells are made from the patient's own T cells; inadequate T-cell count or function can "
-            "leave no product to infuse: 30 of 83 adults in one large study never received CAR T cells [24]."
+            "leave no product to infuse; in one large adult study, 30 of 83 enrolled patients never received "
+            "CAR T cells [24]."
         ),
         summary="T-cell dysfunction: CAR T is made from the patient's T cells; the product may fail",
         citations=(cite("logistics-cart-02", 24), cite("table1-prior-therapy")),
