@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from urllib.parse import parse_qs
 
+from pydantic import SecretStr
 from starlette.responses import JSONResponse, Response
 
 from api.channels import render
@@ -152,6 +153,11 @@ class Channel(ABC):
     def secrets(self) -> list[str]:
         """Secret values this channel holds, so log records can be scrubbed of them."""
         return []
+
+
+def all_set(*values: SecretStr | str | None) -> bool:
+    """Every value is present and non-empty: a platform with any required secret blank stays off."""
+    return all(bool(v.get_secret_value() if isinstance(v, SecretStr) else v) for v in values)
 
 
 def hmac_sha256_hex(secret: str, message: bytes) -> str:

@@ -19,6 +19,7 @@ from api.channels.base import (
     Parsed,
     Unauthorized,
     WebhookRequest,
+    all_set,
     hmac_sha256_hex,
     require_fresh,
     require_signature,
@@ -50,7 +51,7 @@ class GenericChannel(Channel):
 
     @classmethod
     def configured(cls, settings: Settings) -> bool:
-        return bool(settings.webhook_secret and settings.webhook_secret.get_secret_value())
+        return all_set(settings.webhook_secret)
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)

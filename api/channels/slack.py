@@ -32,6 +32,7 @@ from api.channels.base import (
     Parsed,
     Unauthorized,
     WebhookRequest,
+    all_set,
     object_field,
     text_field,
 )
@@ -51,8 +52,7 @@ class SlackChannel(Channel):
 
     @classmethod
     def configured(cls, settings: Settings) -> bool:
-        return bool(settings.slack_signing_secret and settings.slack_bot_token
-                    and settings.slack_signing_secret.get_secret_value())
+        return all_set(settings.slack_signing_secret, settings.slack_bot_token)
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)

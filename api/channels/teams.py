@@ -29,6 +29,7 @@ from api.channels.base import (
     Parsed,
     Unauthorized,
     WebhookRequest,
+    all_set,
     object_field,
     text_field,
 )
@@ -47,8 +48,7 @@ class TeamsChannel(Channel):
 
     @classmethod
     def configured(cls, settings: Settings) -> bool:
-        return bool(settings.teams_app_id and settings.teams_app_password
-                    and settings.teams_app_password.get_secret_value())
+        return all_set(settings.teams_app_id, settings.teams_app_password)
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)

@@ -29,6 +29,7 @@ from api.channels.base import (
     Outbound,
     Parsed,
     WebhookRequest,
+    all_set,
     require_signature,
 )
 from assistant.answer import ChatResponse
@@ -43,8 +44,7 @@ class TelegramChannel(Channel):
 
     @classmethod
     def configured(cls, settings: Settings) -> bool:
-        return bool(settings.telegram_bot_token and settings.telegram_secret_token
-                    and settings.telegram_secret_token.get_secret_value())
+        return all_set(settings.telegram_bot_token, settings.telegram_secret_token)
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)

@@ -13,7 +13,7 @@ from twilio.request_validator import RequestValidator  # type: ignore[import-unt
 from twilio.twiml.messaging_response import MessagingResponse  # type: ignore[import-untyped]
 
 from api.channels import render
-from api.channels.base import BadPayload, Channel, Inbound, Parsed, Unauthorized, WebhookRequest
+from api.channels.base import BadPayload, Channel, Inbound, Parsed, Unauthorized, WebhookRequest, all_set
 from assistant.answer import ChatResponse
 from assistant.settings import Settings
 
@@ -27,7 +27,7 @@ class TwilioChannel(Channel):
 
     @classmethod
     def configured(cls, settings: Settings) -> bool:
-        return bool(settings.twilio_auth_token and settings.twilio_auth_token.get_secret_value())
+        return all_set(settings.twilio_auth_token)
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)

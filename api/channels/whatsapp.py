@@ -23,6 +23,7 @@ from api.channels.base import (
     Outbound,
     Parsed,
     WebhookRequest,
+    all_set,
     hmac_sha256_hex,
     require_signature,
 )
@@ -37,8 +38,7 @@ class WhatsAppChannel(Channel):
 
     @classmethod
     def configured(cls, settings: Settings) -> bool:
-        return bool(settings.whatsapp_app_secret and settings.whatsapp_access_token
-                    and settings.whatsapp_app_secret.get_secret_value())
+        return all_set(settings.whatsapp_app_secret, settings.whatsapp_access_token)
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)

@@ -13,9 +13,10 @@ import httpx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import SecretStr
 
 from api.app import create_app
-from api.channels.base import BadPayload, Channel, WebhookRequest
+from api.channels.base import BadPayload, Channel, WebhookRequest, all_set
 from api.channels.registry import CHANNELS
 from assistant.settings import Settings
 from tests.channels.drivers import DRIVERS, Driver
@@ -220,3 +221,14 @@ def test_any_json_body_is_parsed_or_refused_as_bad_payload(platform: str, body: 
 def test_get_is_refused_where_there_is_no_handshake(driver: Driver, live: LiveApp) -> None:
     expected = 403 if driver.platform == "whatsapp" else 405  # WhatsApp's GET is its handshake
     assert httpx.get(f"{live.base}/webhooks/{driver.platform}").status_code == expected
+
+
+@pytest.mark.parametrize(("values", "expected"), [
+    ((SecretStr("s"), "token"), True),
+    ((SecretStr("s"), None), False),
+    ((SecretStr(""), "token"), False),
+    ((SecretStr("s"), ""), False),
+    ((), True),
+])
+def test_a_platform_is_on_only_when_every_required_secret_is_non_empty(values: tuple, expected: bool) -> None:
+    assert all_set(*values) is expected
