@@ -68,7 +68,7 @@ class ChatEngine:
         injection = is_injection(text)
 
         update = extract_facts(text)
-        intent = classify(text, has_patient=bool(record.patient) or bool(update.set))
+        intent = classify(text, has_patient=bool(record.patient) or bool(update.set), facts=update)
         # "quiz me", or the reply to a pending tutor question: the tutor answers the whole turn.
         if (quizzed := quiz_turn(self.store, record, text, intent)) is not None:
             return quizzed
@@ -82,7 +82,7 @@ class ChatEngine:
         considered, _ = merge_facts(patient, FactUpdate(set=update.hypothetical)) if update.hypothetical \
             else (patient, {})
         if bool(considered) != bool(record.patient) or update.set:
-            intent = classify(text, has_patient=bool(considered))
+            intent = classify(text, has_patient=bool(considered), facts=update)
         changed = {**update.set, **update.hypothetical}
         plan = plan_turn(intent, patient=considered, new_facts=changed,
                          cleared=[*update.cleared, *update.withdrawn], reset=update.reset, injection=injection)
