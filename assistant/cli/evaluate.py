@@ -12,14 +12,17 @@ from assistant.settings import get_settings
 
 @click.command("eval")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-@click.option("--only", type=click.Choice(["retrieval", "chat"]), help="Run one of the two evaluations.")
-def evaluate(as_json: bool, only: str | None) -> None:
-    """Run the project's evaluation sets and print the figures.
+@click.option("--only", type=click.Choice(["retrieval", "chat", "split"]), help="Run one part only.")
+@click.option("--failures", is_flag=True, help="Also list the development split's failing items.")
+def evaluate(as_json: bool, only: str | None, failures: bool) -> None:
+    """Run the evaluation sets and print the figures: development and held-out side by side.
 
     Retrieval: recall@1, recall@5 and MRR for dense, BM25 and hybrid search. Chat: fact accuracy,
     citation precision and recall, marker resolution, out-of-scope accuracy and scripts passed.
+    Split: the same measures on the development set (tuned on) and the held-out set (never tuned
+    on, written from the review alone); the held-out column is the one that counts.
 
-    Example: assistant eval --only chat
+    Example: assistant eval --only split
     """
     from assistant.cli.knowledge import format_retrieval_scores, retrieval_eval
     from assistant.evaluation import format_report, run_chat_eval
@@ -37,6 +40,21 @@ def evaluate(as_json: bool, only: str | None) -> None:
         if not as_json:
             click.echo("")
             click.echo(format_report(report))
+    if only in (None, "split"):
+        from assistant.heldout import format_failures, format_side_by_side, load_development, load_heldout, run_split
+        from knowledge.pack import default_pack
+
+        engine = build_engine(get_settings())
+        reports = [
+            run_split(load_development(default_pack()), engine, engine.retriever),
+            run_split(load_heldout(), engine, engine.retriever),
+        ]
+        result["split"] = {r.split: r.figures for r in reports}
+        if not as_json:
+            click.echo("")
+            click.echo(format_side_by_side(reports))
+            if failures:
+                click.echo(format_failures(reports[0]))
     if as_json:
         click.echo(json.dumps(result))
 

@@ -1,0 +1,327 @@
+"""Development and held-out figures, side by side, measured the same way on both splits.
+
+The held-out split (``assistant/eval/heldout/``) was written from the review and the profile schema
+alone by someone who had not read how the code reads questions, and frozen before any tuning. It is
+never edited in response to a result: a failing held-out item is a symptom of a mechanism to fix,
+and the fix is judged on the whole split. The development split is the project's own set
+(``assistant/eval/chat.yaml`` and ``knowledge/eval/retrieval.yaml``), which the code was tuned on.
+
+Both splits are scored by the same measures:
+
+- facts: the answer contains every asked-for fact (each fact a group of acceptable spellings);
+- citation hit: a cited passage comes from the expected review section or cites an expected reference;
+- out of scope: the answer says the review does not cover it (or that it came after the review), and
+  cites no review passage; in-scope questions answered with that refusal are counted separately;
+- vignettes: after every turn, every profile field is exactly as expected and no other field is set;
+- retrieval facts@5: every asked-for fact appears in the text of the first five passages retrieved.
+
+Scoring is pure (it reads responses shaped like ``ChatResponse``); ``run_split`` asks a real engine.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+HELDOUT_DIR = Path(__file__).resolve().parent / "eval" / "heldout"
+Style = Literal["terse", "exam", "indirect"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Question(_Strict):
+    id: str
+    question: str
+    style: Style | None = None
+    # Every group must be found; a group lists spellings of one fact, any of which suffices.
+    must_state: list[list[str]] = Field(min_length=1)
+    sections: list[str] = Field(default_factory=list)
+    refs: list[int] = Field(default_factory=list)
+
+
+class OutOfScope(_Strict):
+    id: str
+    question: str
+    after_review: bool = False
+
+
+class VignetteTurn(_Strict):
+    say: str
+    expect: dict[str, Any] = Field(default_factory=dict, description="The whole profile after this turn")
+
+
+class Vignette(_Strict):
+    id: str
+    turns: list[VignetteTurn] = Field(min_length=1)
+
+
+class Split(_Strict):
+    name: str
+    questions: list[Question]
+    out_of_scope: list[OutOfScope]
+    vignettes: list[Vignette] = Field(default_factory=list)
+
+
+def load_heldout(directory: Path = HELDOUT_DIR) -> Split:
+    questions = yaml.safe_load((directory / "questions.yaml").read_text(encoding="utf-8"))
+    vignettes_file = directory / "vignettes.yaml"
+    vignettes = yaml.safe_load(vignettes_file.read_text(encoding="utf-8")) if vignettes_file.exists() else {}
+    return Split.model_validate(
+        {
+            "name": "held-out",
+            "questions": questions.get("questions", []),
+            "out_of_scope": questions.get("out_of_scope", []),
+            "vignettes": (vignettes or {}).get("vignettes", []),
+        }
+    )
+
+
+def load_development(pack: Any) -> Split:
+    """The project's own chat set in the held-out shape: sections and references of its cite_any passages."""
+    from assistant.evaluation import load_eval_set
+
+    dev = load_eval_set()
+    questions = []
+    for item in dev.questions:
+        passages = [pack.by_id[p] for p in item.cite_any if p in pack.by_id]
+        questions.append(
+            Question(
+                id=item.id,
+                question=item.question,
+                must_state=[[fact] for fact in item.must_state],
+                sections=sorted({p.section for p in passages}),
+                refs=sorted({r for p in passages for r in p.refs}),
+            )
+        )
+    return Split(
+        name="development",
+        questions=questions,
+        out_of_scope=[OutOfScope(id=o.id, question=o.question) for o in dev.out_of_scope],
+    )
+
+
+# -- pure scoring -------------------------------------------------------------------------------
+_FOLD = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2212": "-", "\u2265": ">=", "\u2264": "<=", "\u00a0": " "})
+REFUSAL = re.compile(r"does not cover|not covered by the review|predates|came after the review|after the review")
+
+
+def fold(text: str) -> str:
+    """Case, dashes, and spacing folded, so "80–88%" and "80-88 %" match."""
+    text = text.translate(_FOLD).casefold()
+    text = re.sub(r"\s+", " ", text)
+    return re.sub(r"(?<=\d) (?=%)", "", text)
+
+
+def missing_groups(text: str, must_state: Sequence[Sequence[str]]) -> list[list[str]]:
+    folded = fold(text)
+    return [list(group) for group in must_state if not any(fold(s) in folded for s in group)]
+
+
+def _get(obj: Any, name: str, default: Any = None) -> Any:
+    if isinstance(obj, Mapping):
+        return obj.get(name, default)
+    return getattr(obj, name, default)
+
+
+def is_refusal(answer: str) -> bool:
+    return bool(REFUSAL.search(fold(answer)))
+
+
+def citation_hit(citations: Sequence[Any], sections: Sequence[str], refs: Sequence[int]) -> bool:
+    if not sections and not refs:
+        return True
+    for citation in citations:
+        if _get(citation, "section") in sections or set(_get(citation, "refs", None) or ()) & set(refs):
+            return True
+    return False
+
+
+def review_citations(citations: Sequence[Any]) -> list[Any]:
+    """Citations of the review itself (an updates passage may rightly be cited for a later topic)."""
+    return [c for c in citations if (_get(c, "source", None) or "review") == "review"]
+
+
+def profile_errors(expected: Mapping[str, Any], patient: Mapping[str, Any]) -> list[str]:
+    """Fields that differ from the expected profile, including fields that should not be set."""
+    errors = []
+    for name in sorted(set(expected) | set(patient)):
+        want, have = expected.get(name), patient.get(name)
+        if isinstance(want, list) or isinstance(have, list):
+            same = sorted(want or []) == sorted(have or [])
+        elif isinstance(want, float) or isinstance(have, float):
+            same = want is not None and have is not None and abs(float(want) - float(have)) < 0.011
+        else:
+            same = want == have
+        if not same:
+            errors.append(f"{name}: wanted {want!r}, stored {have!r}")
+    return errors
+
+
+class QuestionOutcome(BaseModel):
+    id: str
+    style: str | None
+    facts_missing: list[list[str]]
+    citation_hit: bool
+    refused: bool
+    retrieval_missing: list[list[str]] | None = None
+
+
+class OutOfScopeOutcome(BaseModel):
+    id: str
+    after_review: bool
+    refused: bool
+    cited_review: list[str]
+
+    @property
+    def passed(self) -> bool:
+        return self.refused and not self.cited_review
+
+
+class VignetteOutcome(BaseModel):
+    id: str
+    turn_errors: list[list[str]]
+
+    @property
+    def passed(self) -> bool:
+        return not any(self.turn_errors)
+
+
+class SplitReport(BaseModel):
+    split: str
+    questions: list[QuestionOutcome]
+    out_of_scope: list[OutOfScopeOutcome]
+    vignettes: list[VignetteOutcome]
+    vignette_fields_right: int = 0
+    vignette_fields_total: int = 0
+
+    @staticmethod
+    def _share(n: int, d: int) -> float | None:
+        return n / d if d else None
+
+    @property
+    def figures(self) -> dict[str, float | int | None]:
+        q, o, v = self.questions, self.out_of_scope, self.vignettes
+        retrieval = [x for x in q if x.retrieval_missing is not None]
+        return {
+            "facts": self._share(sum(not x.facts_missing for x in q), len(q)),
+            "citation_hit": self._share(sum(x.citation_hit for x in q), len(q)),
+            "out_of_scope": self._share(sum(x.passed for x in o), len(o)),
+            "in_scope_refused": sum(x.refused for x in q),
+            "vignette_cases": self._share(sum(x.passed for x in v), len(v)),
+            "vignette_fields": self._share(self.vignette_fields_right, self.vignette_fields_total),
+            "retrieval_facts_at_5": self._share(sum(not x.retrieval_missing for x in retrieval), len(retrieval)),
+        }
+
+
+# -- running ------------------------------------------------------------------------------------
+class Engine(Protocol):
+    def respond(self, message: str, session_id: str | None = None) -> Any: ...
+
+
+class Retriever(Protocol):
+    def search(self, query: str, *, k: int = 5) -> Sequence[Any]: ...
+
+
+def run_split(split: Split, engine: Engine | None, retriever: Retriever | None = None) -> SplitReport:
+    questions = []
+    for item in split.questions:
+        missing: list[list[str]] = []
+        hit = refused = False
+        if engine is not None:
+            response = engine.respond(item.question)
+            answer = str(_get(response, "answer", ""))
+            citations = list(_get(response, "citations", None) or [])
+            missing = missing_groups(answer, item.must_state)
+            hit = citation_hit(citations, item.sections, item.refs)
+            refused = is_refusal(answer) and not citations
+        retrieval_missing = None
+        if retriever is not None:
+            hits = retriever.search(item.question, k=5)
+            retrieval_missing = missing_groups(" ".join(str(_get(h, "text", "")) for h in hits), item.must_state)
+        questions.append(
+            QuestionOutcome(
+                id=item.id, style=item.style, facts_missing=missing, citation_hit=hit, refused=refused,
+                retrieval_missing=retrieval_missing,
+            )
+        )
+    out_of_scope = []
+    vignettes = []
+    right = total = 0
+    if engine is not None:
+        for oos in split.out_of_scope:
+            response = engine.respond(oos.question)
+            cited = [str(_get(c, "passage_id")) for c in review_citations(list(_get(response, "citations", None) or []))]
+            out_of_scope.append(
+                OutOfScopeOutcome(
+                    id=oos.id, after_review=oos.after_review,
+                    refused=is_refusal(str(_get(response, "answer", ""))), cited_review=cited,
+                )
+            )
+        for vignette in split.vignettes:
+            session_id: str | None = None
+            turn_errors = []
+            for turn in vignette.turns:
+                response = engine.respond(turn.say, session_id)
+                session_id = str(_get(response, "session_id"))
+                patient = dict(_get(response, "patient", None) or {})
+                errors = profile_errors(turn.expect, patient)
+                fields = set(turn.expect) | set(patient)
+                slots = max(len(fields), 1)  # a turn that should store nothing counts once
+                total += slots
+                right += slots - len(errors)
+                turn_errors.append(errors)
+            vignettes.append(VignetteOutcome(id=vignette.id, turn_errors=turn_errors))
+    return SplitReport(
+        split=split.name, questions=questions, out_of_scope=out_of_scope, vignettes=vignettes,
+        vignette_fields_right=right, vignette_fields_total=total,
+    )
+
+
+_LABELS = {
+    "facts": "answer states the asked-for facts",
+    "citation_hit": "a citation from the right section or reference",
+    "out_of_scope": "out-of-scope questions refused honestly",
+    "in_scope_refused": "in-scope questions refused (count)",
+    "vignette_cases": "vignettes: every fact stored right (cases)",
+    "vignette_fields": "vignettes: fields stored right",
+    "retrieval_facts_at_5": "retrieval: all asked-for facts in the top 5",
+}
+
+
+def format_side_by_side(reports: Sequence[SplitReport]) -> str:
+    """One row per measure, one column per split; the held-out column is the one that counts."""
+
+    def cell(value: float | int | None, key: str) -> str:
+        if value is None:
+            return "-"
+        return str(value) if key == "in_scope_refused" else f"{value * 100:.1f}%"
+
+    header = f"{'measure':52}" + "".join(f"{r.split:>14}" for r in reports)
+    lines = [header]
+    for key, label in _LABELS.items():
+        lines.append(f"{label:52}" + "".join(f"{cell(r.figures[key], key):>14}" for r in reports))
+    return "\n".join(lines)
+
+
+def format_failures(report: SplitReport, *, limit: int = 400) -> str:
+    lines = []
+    for q in report.questions:
+        if q.facts_missing or not q.citation_hit or q.refused:
+            lines.append(f"- {q.id}: missing {q.facts_missing} cite_hit={q.citation_hit} refused={q.refused}")
+        if q.retrieval_missing:
+            lines.append(f"- {q.id} retrieval missing {q.retrieval_missing}")
+    for o in report.out_of_scope:
+        if not o.passed:
+            lines.append(f"- {o.id}: refused={o.refused} cited={o.cited_review}")
+    for v in report.vignettes:
+        for n, errors in enumerate(v.turn_errors, start=1):
+            if errors:
+                lines.append(f"- {v.id} turn {n}: {errors}")
+    return "\n".join(lines[:limit])
