@@ -81,6 +81,10 @@ class Passage(BaseModel):
     refs: tuple[int, ...] = Field(default=(), description="The review's reference numbers")
     text: str = Field(min_length=20, description="1-4 sentences in our own words")
     facts: tuple[EvidenceFact, ...] = ()
+    # Questions this passage answers, written from the passage itself in varied clinical phrasing
+    # (never copied from an evaluation set). They are indexed beside the text so that a question
+    # worded unlike the passage still finds it.
+    questions: tuple[str, ...] = Field(default=(), description="Questions the passage answers")
 
     @field_validator("id")
     @classmethod
