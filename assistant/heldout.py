@@ -28,6 +28,8 @@ from typing import Any, Literal, Protocol
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.evidence import retrieve
+
 HELDOUT_DIR = Path(__file__).resolve().parent / "eval" / "heldout"
 Style = Literal["terse", "exam", "indirect"]
 
@@ -243,7 +245,7 @@ def run_split(split: Split, engine: Engine | None, retriever: Retriever | None =
             refused = is_refusal(answer) and not citations
         retrieval_missing = None
         if retriever is not None:
-            hits = retriever.search(item.question, k=5)
+            hits = retrieve(retriever, item.question, k=5)
             retrieval_missing = missing_groups(" ".join(str(_get(h, "text", "")) for h in hits), item.must_state)
         questions.append(
             QuestionOutcome(
@@ -257,7 +259,8 @@ def run_split(split: Split, engine: Engine | None, retriever: Retriever | None =
     if engine is not None:
         for oos in split.out_of_scope:
             response = engine.respond(oos.question)
-            cited = [str(_get(c, "passage_id")) for c in review_citations(list(_get(response, "citations", None) or []))]
+            citations = list(_get(response, "citations", None) or [])
+            cited = [str(_get(c, "passage_id")) for c in review_citations(citations)]
             out_of_scope.append(
                 OutOfScopeOutcome(
                     id=oos.id, after_review=oos.after_review,

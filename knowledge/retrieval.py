@@ -19,14 +19,16 @@ from pydantic import BaseModel, Field
 
 from knowledge.fusion import DEFAULT_K, reciprocal_rank_fusion
 from knowledge.lexical import LexicalIndex
-from knowledge.normalize import canonical_agent, mentioned_agents, normalize_query
+from knowledge.normalize import analyze, canonical_agent, mentioned_agents, normalize_query
+from knowledge.ranking_signals import Signals, build_signals, train_reranker
+from knowledge.rerank import LogisticReranker
 from knowledge.store import (
     REVIEW_SOURCE,
     IndexedPassage,
     NamedEmbedder,
     content_hash,
     ensure_collection,
-    lexical_text,
+    record_passage_id,
     validate_source_name,
     where_filter,
 )
@@ -34,7 +36,7 @@ from knowledge.store import (
 if TYPE_CHECKING:
     from langchain_core.retrievers import BaseRetriever
 
-Mode = Literal["hybrid", "dense", "bm25"]
+Mode = Literal["hybrid", "fused", "dense", "bm25"]
 # How deep each retriever's ranking goes into the fusion. Depths of 20, 40 and the whole pack gave
 # the same figures on the retrieval set; a bounded dense query keeps chromadb fast as sources grow.
 CANDIDATE_DEPTH = 40
@@ -44,6 +46,10 @@ CANDIDATE_DEPTH = 40
 # gave hybrid recall@5 0.961 (losing questions BM25 ranked first and dense ~12th); 0.75 and 0.5 both
 # gave 0.984, at every k from 10 to 60, so the milder of the two is used.
 DENSE_WEIGHT = 0.75
+# How many fused candidates the second stage scores. The answer is nearly always in the first 20 of
+# the fused list; scoring more costs little but gives the model more chances to be wrong.
+RERANK_DEPTH = 24
+RERANK_WEIGHT = 1.0
 
 
 class SearchHit(BaseModel):
@@ -61,6 +67,9 @@ class SearchHit(BaseModel):
     # read the raw signals instead.
     dense_similarity: float | None = Field(default=None, description="cosine similarity, if ranked densely")
     bm25_score: float | None = Field(default=None, description="BM25 score, if the passage matched a term")
+    relevance: float | None = Field(
+        default=None, description="hybrid: the second stage's probability that the passage answers the query"
+    )
 
 
 def _key(passage: IndexedPassage) -> str:
@@ -76,6 +85,8 @@ class _Snapshot:
     everything: tuple[IndexedPassage, ...] = ()
     by_key: dict[str, IndexedPassage] = field(default_factory=dict)
     lexical: LexicalIndex = field(default_factory=lambda: LexicalIndex([]))
+    signals: Signals | None = None
+    reranker: LogisticReranker | None = None
 
 
 class _Signals:
@@ -85,7 +96,7 @@ class _Signals:
         self.dense = {key: (rank, score) for rank, (key, score) in enumerate(dense, start=1)}
         self.lexical = {key: (rank, score) for rank, (key, score) in enumerate(lexical, start=1)}
 
-    def hit(self, p: IndexedPassage, score: float) -> SearchHit:
+    def hit(self, p: IndexedPassage, score: float, relevance: float | None = None) -> SearchHit:
         dense_rank, similarity = self.dense.get(_key(p), (None, None))
         bm25_rank, bm25_score = self.lexical.get(_key(p), (None, None))
         return SearchHit(
@@ -94,6 +105,7 @@ class _Signals:
             dense_rank=dense_rank, bm25_rank=bm25_rank,
             dense_similarity=None if similarity is None else round(similarity, 6),
             bm25_score=None if bm25_score is None else round(bm25_score, 6),
+            relevance=None if relevance is None else round(relevance, 6),
         )
 
 
@@ -122,12 +134,18 @@ class HybridRetriever:
             old = self._snap
             by_source = {**old.passages, source: tuple(passages)}
             everything = tuple(p for group in by_source.values() for p in group)
+            collections = {**old.collections, source: collection}
+            keys = [_key(p) for p in everything]
+            signals = build_signals(everything, keys, collections, analyze)
             self._snap = _Snapshot(
-                collections={**old.collections, source: collection},
+                collections=collections,
                 passages=by_source,
                 everything=everything,
-                by_key={_key(p): p for p in everything},
-                lexical=LexicalIndex([lexical_text(p) for p in everything]),
+                by_key=dict(zip(keys, everything, strict=True)),
+                lexical=signals.lexical,
+                signals=signals,
+                # Refitted whenever the passages change: a few hundred ms on the pack's ~800 questions.
+                reranker=train_reranker(signals) or old.reranker,
             )
 
     def add_source(self, name: str, passages: Sequence[Any]) -> int:
@@ -190,8 +208,8 @@ class HybridRetriever:
         """
         if k < 1:
             raise ValueError("k must be at least 1")
-        if mode not in ("hybrid", "dense", "bm25"):
-            raise ValueError(f"unknown mode {mode!r}; use hybrid, dense or bm25")
+        if mode not in ("hybrid", "fused", "dense", "bm25"):
+            raise ValueError(f"unknown mode {mode!r}; use hybrid, fused, dense or bm25")
         snap = self._snap
         agent_names = self._resolve_agents(agents or ())
         section_names = self._resolve_sections(sections or ())
@@ -206,41 +224,61 @@ class HybridRetriever:
         if not allowed or not query.strip():
             return []
         depth = max(CANDIDATE_DEPTH, k)
+        allowed_keys = {_key(p) for p in allowed}
         dense: list[tuple[str, float]] = []
         lexical: list[tuple[str, float]] = []
+        vector = None
         if mode != "bm25":
-            dense = self._dense(snap, query, depth, where_filter(agent_names, section_names), source)
+            vector = self._vector(query)
+            dense = self._dense(snap, vector, depth, where_filter(agent_names, section_names), source)
         if mode != "dense":
-            lexical = self._bm25(snap, query, depth, {_key(p) for p in allowed})
-        if mode == "hybrid":
-            ranked = reciprocal_rank_fusion(
-                [[key for key, _ in dense], [key for key, _ in lexical]],
-                k=self.fusion_k,
-                weights=[self.dense_weight, 1.0],
-            )
-        else:
-            ranked = dense or lexical
+            lexical = self._bm25(snap, query, depth, allowed_keys)
         signals = _Signals(dense, lexical)
-        return [signals.hit(snap.by_key[key], score) for key, score in ranked[:k]]
+        if mode in ("dense", "bm25"):
+            ranked = dense or lexical
+            return [signals.hit(snap.by_key[key], score) for key, score in ranked[:k]]
+        asked = snap.signals.question_ranking(query, depth, allowed_keys) if snap.signals else []
+        ranked = reciprocal_rank_fusion(
+            [[key for key, _ in dense], [key for key, _ in lexical], [key for key, _ in asked]],
+            k=self.fusion_k,
+            weights=[self.dense_weight, 1.0, self.dense_weight],
+        )
+        if mode == "fused" or snap.reranker is None or snap.signals is None or vector is None:
+            return [signals.hit(snap.by_key[key], score) for key, score in ranked[:k]]
+        pool = ranked[: max(RERANK_DEPTH, k)]
+        relevance = snap.signals.relevance(snap.reranker, query, vector, [key for key, _ in pool], snap.by_key)
+        # The second stage re-orders the pool together with the first stage's order (fused by rank
+        # again), not alone: on the development split either alone lost questions the other kept.
+        by_relevance = sorted(range(len(pool)), key=lambda i: (-relevance[i], i))
+        blended = reciprocal_rank_fusion([list(range(len(pool))), by_relevance], k=self.fusion_k,
+                                         weights=[1.0, RERANK_WEIGHT])
+        order = [i for i, _ in blended]
+        return [signals.hit(snap.by_key[pool[i][0]], pool[i][1], float(relevance[i])) for i in order[:k]]
+
+    def _vector(self, query: str) -> list[float]:
+        return [float(x) for x in self.embedder([normalize_query(query)])[0]]
 
     def _dense(
-        self, snap: _Snapshot, query: str, depth: int, where: dict[str, Any] | None, source: str | None
+        self, snap: _Snapshot, vector: list[float], depth: int, where: dict[str, Any] | None, source: str | None
     ) -> list[tuple[str, float]]:
-        vector = [float(x) for x in self.embedder([normalize_query(query)])[0]]
-        found: list[tuple[str, float]] = []
+        best: dict[str, float] = {}
         for name, collection in snap.collections.items():
             if source is not None and name != source:
                 continue
+            # Each passage has its text and its questions as records: ask deep enough that the
+            # question records of a few passages cannot crowd the others out.
+            records = collection.count()
             result = collection.query(
-                query_embeddings=vector, n_results=min(depth, len(snap.passages[name])),
+                query_embeddings=vector, n_results=min(depth * 4, records) or 1,
                 where=where, include=["distances"],
             )
             distances = (result["distances"] or [[]])[0]
-            # Cosine distance is comparable across collections: they share one embedder.
-            found.extend(
-                (f"{name}/{pid}", 1.0 - float(d)) for pid, d in zip(result["ids"][0], distances, strict=True)
-            )
-        found.sort(key=lambda item: -item[1])
+            # Cosine distance is comparable across collections: they share one embedder. A passage
+            # counts at its best record, its text or one of its questions.
+            for record_id, d in zip(result["ids"][0], distances, strict=True):
+                key = f"{name}/{record_passage_id(record_id)}"
+                best[key] = max(best.get(key, -1.0), 1.0 - float(d))
+        found = sorted(best.items(), key=lambda item: -item[1])
         return found[:depth]
 
     def _bm25(self, snap: _Snapshot, query: str, depth: int, allowed: set[str]) -> list[tuple[str, float]]:

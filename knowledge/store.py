@@ -52,6 +52,8 @@ class IndexedPassage(BaseModel):
     topics: tuple[str, ...] = ()
     refs: tuple[int, ...] = ()
     source: str = REVIEW_SOURCE
+    # Questions the passage answers (pack passages only): embedded and matched beside the text.
+    questions: tuple[str, ...] = ()
 
     @classmethod
     def from_any(cls, passage: Any, *, source: str) -> IndexedPassage:
@@ -64,6 +66,7 @@ class IndexedPassage(BaseModel):
             topics=tuple(getattr(passage, "topics", ()) or ()),
             refs=tuple(int(r) for r in (getattr(passage, "refs", ()) or ())),
             source=source,
+            questions=tuple(str(q) for q in (getattr(passage, "questions", ()) or ())),
         )
 
 
@@ -76,6 +79,22 @@ def lexical_text(passage: IndexedPassage) -> str:
     """What BM25 sees: the topic tags say what a passage is about ("mechanism", "checkpoint") even
     where its sentences do not use the word."""
     return " ".join([passage.text, *(t.replace("_", " ") for t in passage.topics)])
+
+
+QUESTION_MARK = "#q"
+
+
+def question_id(passage_id: str, number: int) -> str:
+    """The record id of a passage's question in the collection: ``tox-sos-02#q3``."""
+    return f"{passage_id}{QUESTION_MARK}{number}"
+
+
+def record_passage_id(record_id: str) -> str:
+    return record_id.split(QUESTION_MARK, 1)[0]
+
+
+def record_count(passages: Sequence[IndexedPassage]) -> int:
+    return sum(1 + len(p.questions) for p in passages)
 
 
 def validate_source_name(name: str) -> str:
@@ -115,6 +134,10 @@ def _metadata(passage: IndexedPassage) -> dict[str, str | int | bool]:
 
 def _split(value: Any) -> tuple[str, ...]:
     return tuple(v for v in str(value or "").split(",") if v)
+
+
+def _question_metadata(passage: IndexedPassage) -> dict[str, str | int | bool]:
+    return {**_metadata(passage), "record": "question"}
 
 
 def _passage_from_record(document: str, meta: dict[str, Any]) -> IndexedPassage:
@@ -163,7 +186,7 @@ def ensure_collection(
     if name in existing and not rebuild:
         collection = client.get_collection(name, embedding_function=embedder)  # type: ignore[arg-type]
         # A start that crashed while adding leaves a short collection; rebuild it rather than trust it.
-        if collection.count() == len(passages):
+        if collection.count() == record_count(passages):
             return collection, False
         client.delete_collection(name)
     collection = client.create_collection(
@@ -173,7 +196,7 @@ def ensure_collection(
             _META_SOURCE: source,
             _META_HASH: source_hash,
             _META_EMBEDDER: embedder.name(),
-            _META_COUNT: len(passages),
+            _META_COUNT: record_count(passages),
         },
         embedding_function=embedder,  # type: ignore[arg-type]
     )
@@ -183,6 +206,14 @@ def ensure_collection(
             embeddings=embedder([dense_text(p) for p in passages]),
             documents=[p.text for p in passages],
             metadatas=[_metadata(p) for p in passages],
+        )
+    asked = [(question_id(p.passage_id, n), q, p) for p in passages for n, q in enumerate(p.questions)]
+    if asked:
+        collection.add(
+            ids=[record_id for record_id, _, _ in asked],
+            embeddings=embedder([q for _, q, _ in asked]),
+            documents=[q for _, q, _ in asked],
+            metadatas=[_question_metadata(p) for _, _, p in asked],
         )
     return collection, True
 
@@ -218,7 +249,9 @@ def stored_sources(client: ClientAPI) -> list[StoredSource]:
             source_hash=str(meta.get(_META_HASH, "")),
             embedder_name=str(meta.get(_META_EMBEDDER, "")),
             passages=tuple(
-                _passage_from_record(doc, dict(m)) for doc, m in zip(documents, metadatas, strict=True)
+                _passage_from_record(doc, dict(m))
+                for doc, m in zip(documents, metadatas, strict=True)
+                if m.get("record") != "question"
             ),
         )
     return list(found.values())

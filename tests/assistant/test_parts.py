@@ -1,0 +1,52 @@
+"""Multi-part questions: split where a new question starts, each part keeps its subject."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.evidence import retrieve
+from assistant.understanding.parts import split_question
+
+
+@pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        ("What was the CR rate in INO-VATE and how often did SOS occur?",
+         ["What was the CR rate in INO-VATE", "how often did SOS occur (INO-VATE)"]),
+        ("blina CR rate in TOWER? and median OS?", ["blina CR rate in TOWER", "median OS (blinatumomab, TOWER)"]),
+        ("CRS rate with tisa-cel; how is it treated?",
+         ["CRS rate with tisa-cel", "how is it treated (tisagenlecleucel CAR T)"]),
+    ],
+)
+def test_two_questions_become_two_parts_that_keep_their_subject(question: str, parts: list[str]) -> None:
+    assert split_question(question) == parts
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "CRS and ICANS rates with tisa-cel",  # a list of nouns is one question
+        "In INO-VATE, what was the CR rate?",  # a leading phrase asks nothing by itself
+        "is InO or blina better for CNS disease?",
+        "Which agent, and why?",
+        "What is SOS?",
+    ],
+)
+def test_one_question_stays_whole(question: str) -> None:
+    assert split_question(question) == [question]
+
+
+class _Fake:
+    def __init__(self, answers: dict[str, list[str]]) -> None:
+        self.answers = answers
+
+    def search(self, query: str, *, k: int = 5) -> list[object]:
+        ids = next((v for key, v in self.answers.items() if query.startswith(key)), [])
+        return [type("Hit", (), {"passage_id": i})() for i in ids[:k]]
+
+
+def test_each_part_gets_its_best_passage_before_any_part_gets_a_second() -> None:
+    fake = _Fake({"What was the CR rate": ["cr-1", "cr-2", "cr-3"], "how often did SOS": ["sos-1", "cr-1", "sos-2"]})
+    found = retrieve(fake, "What was the CR rate in INO-VATE and how often did SOS occur?", k=4)
+    # "cr-1" is already shown when the second part reaches it, so that turn passes.
+    assert [h.passage_id for h in found] == ["cr-1", "sos-1", "cr-2", "cr-3"]
