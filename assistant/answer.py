@@ -10,7 +10,6 @@ from pydantic import BaseModel, Field
 from knowledge.pack import KnowledgePack
 
 MESSAGE_MAX_CHARS = 4000
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(])")
 # Review reference numbers written inline by tools, e.g. "[6]" or "[13,41]" or "[64-66]". In a chat
 # answer [n] means a citation marker, so these are removed; the citation entry carries the refs.
 _REVIEW_REFS = re.compile(r"\s*\[\d+(?:\s*[,\u2013-]\s*\d+)*\]")
@@ -60,9 +59,31 @@ class QuizCard(BaseModel):
     options: list[QuizOption] = Field(default_factory=list, description="Empty for a free-text question")
 
 
+class AnswerParts(BaseModel):
+    """The answer in the parts every surface arranges its own way (a text message sends the bottom
+    line and one question; the widget shows all of it)."""
+
+    bottom_line: list[str] = Field(
+        default_factory=list, description="For a patient: one Markdown line per agent, what decides it"
+    )
+    details: str = Field(default="", description="Markdown: the evidence or the assessment in full")
+    questions: list[str] = Field(default_factory=list, description="Questions back to the user, asked last")
+
+    def markdown(self) -> str:
+        blocks = []
+        if self.bottom_line:
+            blocks.append("**Bottom line**\n" + "\n".join(self.bottom_line))
+        if self.details:
+            blocks.append(self.details)
+        if self.questions:
+            blocks.append("**To sharpen this:** " + " ".join(self.questions))
+        return "\n\n".join(blocks)
+
+
 class ChatResponse(BaseModel):
     session_id: str
     answer: str = Field(description="Markdown with inline citation markers like [1]")
+    parts: AnswerParts | None = Field(default=None, description="The answer's bottom line, details and questions")
     citations: list[Citation]
     tool_calls: list[ToolCall]
     patient: dict[str, Any] = Field(description="The patient facts gathered so far in this session")
@@ -96,14 +117,15 @@ class CitationLedger:
         known = [p for p in dict.fromkeys(passage_ids) if p in self._pack.by_id]
         return "".join(f"[{self.marker(p)}]" for p in known)
 
-    def cite_each_sentence(self, text: str, passage_ids: list[str] | tuple[str, ...]) -> str:
-        """Put the markers after every sentence of ``text``, so no factual sentence goes uncited."""
-        text = strip_review_refs(text)
+    def cite(self, text: str, passage_ids: list[str] | tuple[str, ...]) -> str:
+        """``text`` with one marker run at its end: every sentence of a block rests on the same
+        passages, and repeating "[9][10][11]" after each of them only makes the answer harder to read."""
+        text = " ".join(strip_review_refs(text).split())
         tag = self.markers(passage_ids)
-        if not tag:
-            return text
-        sentences = [s.strip() for s in _SENTENCE_END.split(text.strip()) if s.strip()]
-        return " ".join(_attach(s, tag) for s in sentences)
+        return _attach(text, tag) if tag and text else text
+
+    # The tutor's renderer still calls it by its first name.
+    cite_each_sentence = cite
 
     def citations(self) -> list[Citation]:
         ordered = sorted(self._markers.items(), key=lambda kv: kv[1])

@@ -1,26 +1,35 @@
 """Deterministic prose from tool results and retrieved passages. Pure: no I/O.
 
-Every factual sentence ends with citation markers from the ledger. Sentences that are not
-factual claims (the decision-support notice, questions back to the user, headings) carry none.
+An answer leads with what a busy clinician needs: for an evidence question, the sentence that
+answers it, with its figure; for a patient, a bottom line of one line per agent (ruled out, main
+concern, or no finding against it). The details follow, and questions back to the user come last.
+
+Citations: a block of text resting on the same passages carries one marker run at its end, not one
+per sentence. Sentences that are not claims (the notice, questions, headings) carry none. Wording of
+the profile's fields and agents comes from ``tools.vocabulary``, the one vocabulary.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from assistant.answer import CitationLedger
+from knowledge.normalize import analyze
+from knowledge.ranking_signals import has_figure, wants_figure
+from tools.vocabulary import AGENT_NAMES, AGENT_SHORT, ASK_ORDER, FIELDS, describe, phrase
+
+__all__ = [
+    "AGENT_NAMES", "FIELD_LABELS", "GREETING", "HELP", "NOTICE", "SEVERITY_MARK", "SEVERITY_ORDER",
+    "bottom_line", "compose_assessment", "compose_evidence", "compose_points", "describe_fact",
+    "describe_patient", "out_of_scope", "questions_for",
+]
 
 NOTICE = (
     "_Decision support only: this summarises one 2020 review (Curran & O'Brien, Semin Hematol) and "
     "fixed rules; the treating team makes the decision._"
 )
-
-AGENT_NAMES = {
-    "blinatumomab": "Blinatumomab (Blincyto)",
-    "inotuzumab_ozogamicin": "Inotuzumab ozogamicin (InO, Besponsa)",
-    "tisagenlecleucel": "Tisagenlecleucel (Kymriah, CD19 CAR T)",
-}
 # Where each agent's label, as the review states it, is written down in the pack.
 LABEL_PASSAGES = {
     "blinatumomab": ("label-01", "agent-blina-02"),
@@ -34,44 +43,8 @@ LABEL_WORDS = {
 }
 SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
 SEVERITY_MARK = {"critical": "**Critical**", "warning": "Warning", "info": "Note"}
-
-FIELD_LABELS = {
-    "age_years": "age",
-    "disease_status": "disease setting",
-    "ph_positive": "Ph status",
-    "marrow_blasts_pct": "marrow blasts",
-    "cd19": "CD19",
-    "cd22_positive_pct": "CD22-positive blasts",
-    "kmt2a_rearranged": "KMT2A rearrangement",
-    "cns_disease": "CNS disease",
-    "extramedullary_disease": "extramedullary disease",
-    "prior_therapies": "prior therapies",
-    "prior_hsct": "prior allogeneic HSCT",
-    "hsct_planned": "HSCT planned",
-    "hsct_feasible": "HSCT feasible",
-    "dual_alkylator_conditioning": "dual-alkylator conditioning",
-    "bilirubin_x_uln": "bilirubin",
-    "planned_ino_cycles": "planned InO cycles",
-    "t_cell_dysfunction": "T-cell dysfunction",
-    "rapidly_progressive": "rapidly progressive",
-    "prior_car_t_manufacturing_failure": "prior CAR T manufacturing failure",
-    "prefers_no_pump": "prefers no pump",
-}
-STATUS_WORDS = {
-    "refractory": "refractory",
-    "first_relapse": "first relapse",
-    "second_or_later_relapse": "second or later relapse",
-    "mrd_positive": "MRD-positive",
-}
-# The question to ask for each missing fact, most decisive first.
-ASK_ORDER: tuple[tuple[str, str], ...] = (
-    ("age_years", "How old is the patient? (the InO and tisagenlecleucel labels depend on age)"),
-    ("disease_status", "What is the disease setting: refractory, first relapse, second or later relapse, "
-     "or MRD-positive?"),
-    ("cd22_positive_pct", "What share of blasts is CD22-positive? (needed before judging inotuzumab)"),
-    ("cd19", "Is CD19 positive, dim or negative on the blasts? (needed for blinatumomab and CAR T)"),
-    ("marrow_blasts_pct", "What is the marrow blast percentage? (disease burden changes the picture)"),
-)
+# Field names as a sentence says them ("I could not use the marrow blasts: ...").
+FIELD_LABELS = {name: phrase(name) for name in FIELDS}
 
 
 class Hit(Protocol):
@@ -81,75 +54,126 @@ class Hit(Protocol):
 
 
 def describe_fact(field: str, value: Any) -> str:
-    label = FIELD_LABELS.get(field, field)
-    if field == "age_years":
-        return f"age {value:g}" if isinstance(value, float) else f"age {value}"
-    if field == "disease_status":
-        return STATUS_WORDS.get(str(value), str(value))
-    if field in ("marrow_blasts_pct", "cd22_positive_pct"):
-        return f"{label} {value:g}%"
-    if field == "bilirubin_x_uln":
-        return f"bilirubin {value:g} x ULN"
-    if field == "cd19":
-        return f"CD19 {value}"
-    if field == "prior_therapies":
-        return "prior " + ", ".join(str(v).replace("_", " ") for v in value) if value else "no prior therapies"
-    if field == "planned_ino_cycles":
-        return f"{value} InO cycles planned"
-    if isinstance(value, bool):
-        return label if value else f"no {label}"
-    return f"{label} {value}"
+    return describe(field, value)
 
 
-def describe_patient(patient: dict[str, Any]) -> str:
-    return "; ".join(describe_fact(k, v) for k, v in patient.items() if v is not None)
+def describe_patient(patient: Mapping[str, Any]) -> str:
+    return "; ".join(describe(k, v) for k, v in patient.items() if v is not None)
 
 
 def questions_for(missing: Sequence[str], *, limit: int = 2) -> list[tuple[str, str]]:
-    wanted = [(field, q) for field, q in ASK_ORDER if field in missing]
-    return wanted[:limit]
+    """The questions for the most decisive missing facts, most decisive first."""
+    return [(name, FIELDS[name].ask) for name in ASK_ORDER if name in missing][:limit]
 
 
-def compose_assessment(assessment: dict[str, Any], ledger: CitationLedger, *, focus: Sequence[str] = ()) -> str:
-    """The three agents with label status and flags, most severe first; ``focus`` agents lead."""
-    agents = sorted(
-        assessment["agents"], key=lambda a: (0 if a["agent"] in focus else 1)
-    ) if focus else assessment["agents"]
+# -- a patient ------------------------------------------------------------------------------------
+def _flags(entry: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    return sorted(entry["flags"], key=lambda f: SEVERITY_ORDER.get(f["severity"], 3))
+
+
+def _flag_ids(flag: Mapping[str, Any]) -> list[str]:
+    return [c["passage_id"] for c in flag.get("citations", [])]
+
+
+def bottom_line(assessment: Mapping[str, Any], ledger: CitationLedger, *, focus: Sequence[str] = ()) -> list[str]:
+    """One line per agent: what decides it for this patient."""
+    lines = []
+    for entry in _ordered(assessment, focus):
+        name = AGENT_SHORT[entry["agent"]]
+        flags = _flags(entry)
+        worst = flags[0] if flags else None
+        if worst is not None and worst["severity"] == "critical":
+            verdict = "ruled out: " + worst["summary"]
+        elif worst is not None and worst["severity"] == "warning":
+            more = sum(1 for f in flags[1:] if f["severity"] == "warning")
+            verdict = "main concern: " + worst["summary"] + (f" (+{more} more below)" if more else "")
+        else:
+            worst = None
+            verdict = "no finding against it; " + LABEL_WORDS[entry["label_status"]]
+        ids = _flag_ids(worst) if worst is not None else list(LABEL_PASSAGES[entry["agent"]])
+        lines.append(f"- **{name}**: {ledger.cite(verdict.rstrip('.') + '.', ids)}")
+    return lines
+
+
+def _ordered(assessment: Mapping[str, Any], focus: Sequence[str]) -> list[Mapping[str, Any]]:
+    agents = list(assessment["agents"])
+    return sorted(agents, key=lambda a: 0 if a["agent"] in focus else 1) if focus else agents
+
+
+def compose_assessment(assessment: Mapping[str, Any], ledger: CitationLedger, *, focus: Sequence[str] = ()) -> str:
+    """The details under the bottom line: each agent's label status and flags, most severe first."""
     lines: list[str] = []
-    for entry in agents:
+    for entry in _ordered(assessment, focus):
         agent = entry["agent"]
         status = entry["label_status"]
-        label_sentence = ledger.cite_each_sentence(
-            f"{AGENT_NAMES[agent].split(' (')[0]} is {LABEL_WORDS[status]}.", LABEL_PASSAGES[agent]
-        ) if status != "unknown" else f"{AGENT_NAMES[agent].split(' (')[0]}: {LABEL_WORDS[status]}."
+        short = AGENT_NAMES[agent].split(" (")[0]
+        label = (ledger.cite(f"{short} is {LABEL_WORDS[status]}.", LABEL_PASSAGES[agent])
+                 if status != "unknown" else f"{short}: {LABEL_WORDS[status]}.")
         verdict = "not suitable for this patient" if not entry["suitable"] else "no finding rules it out"
-        lines.append(f"**{AGENT_NAMES[agent]}**: {verdict}. {label_sentence}")
-        flags = sorted(entry["flags"], key=lambda f: SEVERITY_ORDER.get(f["severity"], 3))
-        for flag in flags:
-            ids = [c["passage_id"] for c in flag.get("citations", [])]
-            text = ledger.cite_each_sentence(flag["message"], ids)
+        lines.append(f"**{AGENT_NAMES[agent]}**: {verdict}. {label}")
+        for flag in _flags(entry):
+            text = ledger.cite(flag["message"], _flag_ids(flag))
             lines.append(f"- {SEVERITY_MARK.get(flag['severity'], flag['severity'])} ({flag['code']}): {text}")
         lines.append("")
     return "\n".join(lines).strip()
 
 
-def compose_passages(hits: Sequence[Hit], ledger: CitationLedger, *, intro: str = "") -> str:
-    parts = [intro] if intro else []
-    for hit in hits:
-        parts.append("- " + ledger.cite_each_sentence(hit.text, [hit.passage_id]))
-    return "\n".join(parts)
+# -- the evidence ---------------------------------------------------------------------------------
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(])")
 
 
-def compose_points(points: Sequence[dict[str, Any]], ledger: CitationLedger, *, with_reasons: bool = False) -> str:
-    """Sequencing or comparison points: a bold title, the reason, and its citations."""
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE.split(text.strip()) if s.strip()]
+
+
+def lead_sentence(question: str, hits: Sequence[Hit]) -> tuple[int, int] | None:
+    """(passage index, sentence index) of the sentence that best answers ``question``: the one sharing
+    most of its rarer terms, stating a figure when a figure is asked for. Looks at the first two hits."""
+    asked = set(analyze(question, query=True))
+    if not asked or not hits:
+        return None
+    figure = wants_figure(question)
+    best: tuple[float, int, int] | None = None
+    for h_index, hit in enumerate(hits[:2]):
+        for s_index, sentence in enumerate(_sentences(hit.text)):
+            terms = set(analyze(sentence))
+            score = len(asked & terms) / len(asked) + (0.5 if figure and has_figure(sentence) else 0.0)
+            # The top passage is the retriever's best judgement: another must be clearly better to lead.
+            score -= 0.15 * h_index
+            if best is None or score > best[0]:
+                best = (score, h_index, s_index)
+    return (best[1], best[2]) if best is not None else None
+
+
+def compose_evidence(question: str, hits: Sequence[Hit], ledger: CitationLedger) -> str:
+    """The answering sentence first, then what else the passages say."""
+    if not hits:
+        return ""
+    lead = lead_sentence(question, hits)
+    parts: list[str] = []
+    rest: list[str] = []
+    for h_index, hit in enumerate(hits):
+        sentences = _sentences(hit.text)
+        if lead is not None and lead[0] == h_index:
+            parts.append(ledger.cite(sentences[lead[1]], [hit.passage_id]))
+            sentences = [s for i, s in enumerate(sentences) if i != lead[1]]
+        if sentences:
+            rest.append("- " + ledger.cite(" ".join(sentences), [hit.passage_id]))
+    if rest:
+        parts.append("**Also in the review:**\n" + "\n".join(rest))
+    return "\n\n".join(parts)
+
+
+def compose_points(points: Sequence[Mapping[str, Any]], ledger: CitationLedger, *, with_reasons: bool = False) -> str:
+    """Sequencing or comparison points: a bold title, the point, and (for a patient) why it applies."""
     lines = []
     for point in points:
         ids = [c["passage_id"] for c in point.get("citations", [])]
-        body = ledger.cite_each_sentence(point.get("point") or point.get("reason") or "", ids)
+        body = ledger.cite(point.get("point") or point.get("reason") or "", ids)
         title = point.get("title") or point.get("code", "")
         line = f"- **{title}**: {body}"
         if with_reasons and point.get("reason"):
-            line += " _For this patient:_ " + ledger.cite_each_sentence(point["reason"], ids)
+            line += " _For this patient:_ " + point["reason"]
         lines.append(line)
     return "\n".join(lines)
 
@@ -161,6 +185,14 @@ def out_of_scope(subject: str | None = None) -> str:
         "It covers blinatumomab, inotuzumab ozogamicin and tisagenlecleucel in relapsed/refractory B-ALL: "
         "trial results, toxicity (CRS, ICANS, SOS), disease burden, CD19/CD22 antigen expression, CNS and "
         "extramedullary disease, the need for HSCT, logistics, sequencing and combinations, as of 2020."
+    )
+
+
+def after_the_review(subject: str | None = None) -> str:
+    what = f" ({subject})" if subject else ""
+    return (
+        f"That{what} came after the review this assistant is built on (early 2020), so the review does not "
+        "cover it and I will not guess. Check the current prescribing information or a recent guideline."
     )
 
 

@@ -1,30 +1,33 @@
-"""One chat turn: understand, update the patient, plan, run tools and retrieval, compose, store.
+"""One chat turn: read the message, update the patient, plan, run tools and retrieval, compose, store.
 
-The deterministic path is the default and the reference; an optional LLM layer (assistant.llm)
-may rewrite the answer but is checked against the same citations and numbers.
+The engine orchestrates and nothing more: what a message means is decided once, by
+``assistant.understanding.interpret``; what the answer says is written by ``assistant.compose``;
+whether the review covers a question is decided from the evidence retrieved (``assistant.scope``).
+Each turn is stored once, here, whoever answered it (rules, the tutor, or the optional LLM layer).
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
 
 from assistant import compose
-from assistant.answer import ChatResponse, CitationLedger, Suggestion, ToolCall
+from assistant.answer import AnswerParts, ChatResponse, CitationLedger, Suggestion, ToolCall
+from assistant.evidence import retrieve
 from assistant.llm import LLMAnswerer
 from assistant.planner import Plan, plan_turn
+from assistant.scope import Coverage, coverage_of
 from assistant.selection import select_passages
 from assistant.sessions import SessionStore
 from assistant.tutor.chat import quiz_turn
-from assistant.understanding.facts import extract_facts
-from assistant.understanding.intents import classify
-from assistant.understanding.safety import is_injection, redact
+from assistant.understanding.interpret import Reading, interpret
+from assistant.understanding.safety import redact
 from assistant.understanding.update import FactUpdate
 from knowledge.pack import KnowledgePack
+from tools.agents import AGENT_SYNONYMS
 from tools.assess import assess
 from tools.profile import PatientProfile
 from tools.sequencing import sequencing_considerations
@@ -32,7 +35,10 @@ from tools.sequencing import sequencing_considerations
 log = logging.getLogger("rrall.chat")
 
 # Turns whose answer is fixed text: nothing for a model to add.
-_NO_LLM_KINDS = frozenset({"greeting", "help", "out_of_scope", "reset"})
+_NO_LLM_KINDS = frozenset({"greeting", "help", "out_of_scope", "reset", "confirmed_not_patient"})
+# Session state: facts waiting for "is this your patient?", and the facts asked for last turn.
+PENDING_KEY = "unconfirmed_facts"
+ASKED_KEY = "asked_for"
 
 
 class SessionNotFound(LookupError):
@@ -45,6 +51,8 @@ class TurnContext:
     ledger: CitationLedger
     tool_calls: list[ToolCall] = field(default_factory=list)
     assessment: dict[str, Any] | None = None
+    bottom_line: list[str] = field(default_factory=list)
+    scope: Coverage | None = None
 
 
 class ChatEngine:
@@ -65,79 +73,115 @@ class ChatEngine:
         else:
             record = self.store.create()
         text, _redacted_kinds = redact(message)
-        injection = is_injection(text)
+        reading = interpret(text, record.patient, pending=record.state.get(PENDING_KEY))
+        state = {k: v for k, v in record.state.items() if k not in (PENDING_KEY, ASKED_KEY)}
 
-        update = extract_facts(text)
-        intent = classify(text, has_patient=bool(record.patient) or bool(update.set), facts=update)
         # "quiz me", or the reply to a pending tutor question: the tutor answers the whole turn.
-        if (quizzed := quiz_turn(self.store, record, text, intent)) is not None:
-            return quizzed
-        if (intent.kind in _EVIDENCE_KINDS and intent.is_question and not update.reset
-                and not describes_a_patient(text)):
-            # "What was CR in Ph-negative patients in TOWER?" names a trial population, not this
-            # patient: storing it would silently overwrite the patient's facts.
-            update = FactUpdate()
-        patient, rejected = merge_facts(dict(record.patient), update)
-        # Facts in a conditional ("if she were CD22-negative") shape this answer only.
-        considered, _ = merge_facts(patient, FactUpdate(set=update.hypothetical)) if update.hypothetical \
-            else (patient, {})
-        if bool(considered) != bool(record.patient) or update.set:
-            intent = classify(text, has_patient=bool(considered), facts=update)
-        changed = {**update.set, **update.hypothetical}
-        plan = plan_turn(intent, patient=considered, new_facts=changed,
-                         cleared=[*update.cleared, *update.withdrawn], reset=update.reset, injection=injection)
+        quizzed = quiz_turn(self.store, record, text, reading.intent, state)
+        if quizzed is not None:
+            return self._store(record.id, text, quizzed, state)
 
+        patient, rejected = merge_facts(dict(record.patient), reading.update)
+        # Facts in a conditional ("if she were CD22-negative") shape this answer only.
+        considered = merge_facts(patient, FactUpdate(set=reading.hypothetical))[0] if reading.hypothetical \
+            else patient
+        plan = self._plan(reading, patient=considered, asked_before=record.state.get(ASKED_KEY) or [])
         ctx = TurnContext(patient=considered, ledger=CitationLedger(self.pack))
-        body = self._execute(plan, text, ctx)
+        body = self._execute(plan, reading, ctx)
         answered_by = "rules"
         if self.llm is not None and plan.kind not in _NO_LLM_KINDS:
             llm_ledger = CitationLedger(self.pack)
             written = self.llm.answer(text, patient=considered, ledger=llm_ledger)
             if written is not None and written.guard.ok:
                 body, ctx.ledger, answered_by = written.answer, llm_ledger, "llm"
+                ctx.bottom_line = []
                 ctx.tool_calls.extend(ToolCall(**c) for c in written.tool_calls)
-        answer = self._frame(plan, body, ctx, notes_for(update, rejected))
 
+        questions = [q for _, q in plan.ask]
+        if reading.unconfirmed and not reading.update.set:
+            # Facts that may be this patient's or patients' in general: asked once, stored on "yes".
+            state[PENDING_KEY] = reading.unconfirmed
+            questions.append(
+                "Is this about a patient you are treating? Reply yes to record "
+                + compose.describe_patient(reading.unconfirmed) + ", or no."
+            )
+        if plan.ask:
+            state[ASKED_KEY] = [f for f, _ in plan.ask]
+        notes = notes_for(reading.update, rejected)
+        parts = AnswerParts(
+            bottom_line=ctx.bottom_line,
+            details=self._frame(plan, reading, body, patient, notes),
+            questions=questions,
+        )
         response = ChatResponse(
             session_id=record.id,
-            answer=answer,
+            answer=parts.markdown(),
+            parts=parts,
             citations=ctx.ledger.citations(),
             tool_calls=ctx.tool_calls,
             patient=patient,
             intent=plan.intent,
-            understood={k: compose.describe_fact(k, v) for k, v in update.set.items() if k in patient},
-            hypothetical=update.hypothetical,
+            understood={k: compose.describe_fact(k, v) for k, v in reading.update.set.items() if k in patient},
+            hypothetical=reading.hypothetical,
             asked_for=[f for f, _ in plan.ask],
             suggestions=suggestions_for(plan, patient),
             assessment=ctx.assessment,
             answered_by=answered_by,
         )
+        return self._store(record.id, text, response, state)
+
+    def _store(self, session_id: str, text: str, response: ChatResponse, state: dict[str, Any]) -> ChatResponse:
         self.store.save_turn(
-            record.id, user_text=text, answer_text=answer, patient=patient, state=record.state,
-            answer_meta={"intent": plan.intent, "citations": [c.passage_id for c in response.citations]},
+            session_id, user_text=text, answer_text=response.answer, patient=response.patient, state=state,
+            answer_meta={"intent": response.intent, "citations": [c.passage_id for c in response.citations]},
         )
         return response
 
     # -- steps ------------------------------------------------------------------------------
-    def _execute(self, plan: Plan, text: str, ctx: TurnContext) -> str:
+    def _plan(self, reading: Reading, *, patient: dict[str, Any], asked_before: list[str]) -> Plan:
+        update = reading.update
+        changed = {**update.set, **reading.hypothetical}
+        plan = plan_turn(reading.intent, patient=patient, new_facts=changed,
+                         cleared=[*update.cleared, *update.withdrawn], reset=update.reset,
+                         injection=reading.injection, asked_before=asked_before)
+        if reading.confirmation is False:
+            return Plan(intent="confirmation", kind="confirmed_not_patient")
+        if reading.about == "both" and not plan.retrieve:
+            # "45M 2nd relapse. What was CR in TOWER?": assess the patient and answer the question.
+            from dataclasses import replace
+
+            return replace(plan, retrieve=True, query=reading.evidence_question)
+        return plan
+
+    def _execute(self, plan: Plan, reading: Reading, ctx: TurnContext) -> str:
         sections: list[str] = []
         if plan.kind == "greeting":
             return compose.GREETING
         if plan.kind == "help":
             return compose.HELP
+        if plan.kind == "confirmed_not_patient":
+            return "Understood: nothing was recorded about your patient."
         if plan.kind == "out_of_scope":
-            return compose.out_of_scope(plan.subject)
+            # A word that sounds out of scope ("dose", "2021", another drug) is not enough to refuse:
+            # the evidence decides, and the refusal names what the word list saw.
+            evidence = self._evidence(plan, reading, ctx, judge_scope=True)
+            return evidence or self._refusal(plan, ctx.scope)
         if plan.run_assessment:
             sections.append(self._assessment(ctx, plan))
         if plan.run_sequencing:
             sections.append(self._sequencing(ctx, plan))
         if plan.retrieve:
-            evidence = self._evidence(plan, text, ctx)
+            evidence = self._evidence(plan, reading, ctx, judge_scope=not sections)
             if evidence:
                 sections.append(evidence)
             elif not sections:
-                return compose.out_of_scope(plan.subject)
+                return self._refusal(plan, ctx.scope)
         return "\n\n".join(s for s in sections if s)
+
+    def _refusal(self, plan: Plan, judged: Coverage | None) -> str:
+        if judged is not None and judged.after_review:
+            return compose.after_the_review(judged.subject)
+        return compose.out_of_scope(plan.subject or (judged.subject if judged is not None else None))
 
     def _assessment(self, ctx: TurnContext, plan: Plan) -> str:
         profile = PatientProfile.model_validate(ctx.patient)
@@ -145,6 +189,7 @@ class ChatEngine:
         ctx.assessment = result
         ctx.tool_calls.append(ToolCall(name="assess_patient", input=profile.model_dump(mode="json", exclude_none=True),
                                        output=result))
+        ctx.bottom_line = compose.bottom_line(result, ctx.ledger, focus=plan.agents)
         return compose.compose_assessment(result, ctx.ledger, focus=plan.agents)
 
     def _sequencing(self, ctx: TurnContext, plan: Plan) -> str:
@@ -161,21 +206,25 @@ class ChatEngine:
             "**Sequencing points from the review:**"
         return heading + "\n" + compose.compose_points(chosen, ctx.ledger, with_reasons=bool(ctx.patient))
 
-    def _evidence(self, plan: Plan, text: str, ctx: TurnContext) -> str:
+    def _evidence(self, plan: Plan, reading: Reading, ctx: TurnContext, *, judge_scope: bool) -> str:
         if self.retriever is None:
             return ""
-        hits = self.retriever.search(plan.query or text, k=plan.k)
-        prefer = ("mechanism", "overview") if plan.kind == "definition" else ()
-        chosen = select_passages(hits, show=plan.show, prefer_topics=prefer)
+        question = plan.query or reading.evidence_question
+        hits = retrieve(self.retriever, question, k=plan.k)
+        suspected = plan.subject if plan.kind == "out_of_scope" else None
+        judged = coverage_of(question, hits, getattr(self.retriever, "known_terms", frozenset()), suspected=suspected)
+        ctx.scope = judged
+        chosen = select_passages(hits, show=plan.show) if judged.covered or not judge_scope else []
         ctx.tool_calls.append(ToolCall(
-            name="search_review", input={"query": plan.query or text, "k": plan.k},
-            output={"passage_ids": [h.passage_id for h in chosen]},
+            name="search_review", input={"query": question, "k": plan.k},
+            output={"passage_ids": [h.passage_id for h in chosen], "covered": judged.covered,
+                    "best_relevance": judged.best_relevance},
         ))
         if not chosen:
             return ""
-        return compose.compose_passages(chosen, ctx.ledger, intro="**What the review reports:**")
+        return compose.compose_evidence(question, chosen, ctx.ledger)
 
-    def _frame(self, plan: Plan, body: str, ctx: TurnContext, notes: list[str]) -> str:
+    def _frame(self, plan: Plan, reading: Reading, body: str, patient: dict[str, Any], notes: list[str]) -> str:
         parts: list[str] = []
         if plan.discusses_patient:
             parts.append(compose.NOTICE)
@@ -185,38 +234,15 @@ class ChatEngine:
             parts.append("\n".join(f"- {n}" for n in notes))
         if plan.reset:
             parts.append("Starting a new patient: earlier facts are cleared.")
-        if plan.acknowledge and ctx.patient:
-            parts.append("**Patient facts so far:** " + compose.describe_patient(ctx.patient) + ".")
+        recorded = {k: v for k, v in reading.update.set.items() if k in patient}
+        if plan.acknowledge and recorded:
+            parts.append("**Recorded:** " + compose.describe_patient(recorded) + ".")
+        if reading.hypothetical:
+            parts.append("**If** " + compose.describe_patient(reading.hypothetical)
+                         + " (assumed for this answer only, not recorded):")
         if body:
             parts.append(body)
-        if plan.ask:
-            parts.append("To sharpen this: " + " ".join(q for _, q in plan.ask))
         return "\n\n".join(parts)
-
-
-_EVIDENCE_KINDS = frozenset({"evidence_fact", "definition", "comparison"})
-_PATIENT_WORDS = re.compile(
-    r"\b(?:my|our|this|the|a|his|her)\s+(?:patient|pt|boy|girl|man|woman|child|kid|son|daughter)\b"
-    r"|\b(?:he|she|him|his|her)\b|\b\d{1,3}\s*(?:-?\s*year[- ]old|yo|y/o|yr|[mf])\b"
-    r"|\b(?:actually|correction|update)\b",
-    re.IGNORECASE,
-)
-
-
-def describes_a_patient(text: str) -> bool:
-    """Whether the message talks about an individual patient rather than a trial population."""
-    return bool(_PATIENT_WORDS.search(text))
-
-
-_NOTE_WORDS = {
-    "out_of_range": "I could not use \"{text}\": it is outside the possible range, so nothing was recorded.",
-    "qualitative": "Not recorded: \"{text}\" gives no figure; tell me the {label} as a number.",
-    "unit": "Not recorded: \"{text}\"; give bilirubin as a multiple of the upper limit of normal.",
-    "uncertain": "Not recorded: \"{text}\" sounds unconfirmed; tell me once it is known.",
-    "bound": "Recorded \"{text}\" just inside its bound.",
-    "range": "Recorded \"{text}\" at its more cautious end.",
-    "no_ordinal": "Noted \"{text}\"; which relapse is this (first, second or later)?",
-}
 
 
 def notes_for(update: FactUpdate, rejected: dict[str, str]) -> list[str]:
@@ -229,6 +255,17 @@ def notes_for(update: FactUpdate, rejected: dict[str, str]) -> list[str]:
     for name, problem in rejected.items():
         out.append(f"I could not use the {compose.FIELD_LABELS.get(name, name)}: {problem}.")
     return out
+
+
+_NOTE_WORDS = {
+    "out_of_range": "I could not use \"{text}\": it is outside the possible range, so nothing was recorded.",
+    "qualitative": "Not recorded: \"{text}\" gives no figure; tell me the {label} as a number.",
+    "unit": "Not recorded: \"{text}\"; give bilirubin as a multiple of the upper limit of normal.",
+    "uncertain": "Not recorded: \"{text}\" sounds unconfirmed; tell me once it is known.",
+    "bound": "Recorded \"{text}\" just inside its bound.",
+    "range": "Recorded \"{text}\" at its more cautious end.",
+    "no_ordinal": "Noted \"{text}\"; which relapse is this (first, second or later)?",
+}
 
 
 def merge_facts(patient: dict[str, Any], update: FactUpdate) -> tuple[dict[str, Any], dict[str, str]]:
@@ -269,17 +306,10 @@ def suggestions_for(plan: Plan, patient: dict[str, Any]) -> list[Suggestion]:
     return out
 
 
-_AGENT_WORDS = {
-    "blinatumomab": ("blinatumomab", "blina"),
-    "inotuzumab_ozogamicin": ("inotuzumab", "ino"),
-    "tisagenlecleucel": ("car t", "tisagenlecleucel", "cd19 car"),
-}
-
-
 def _point_matches(point: dict[str, Any], agents: tuple[str, ...], topics: tuple[str, ...]) -> bool:
     """A sequencing point is about the question when it names every agent asked about, or a topic."""
     words = f"{point.get('title', '')} {point.get('point', '')}".lower()
-    named = [a for a in agents if any(w in words for w in _AGENT_WORDS.get(a, ()))]
+    named = [a for a in agents if any(name in words for name, key in AGENT_SYNONYMS.items() if key == a)]
     if agents:
         return len(named) == len(agents) or (len(agents) == 1 and bool(named) and not topics)
     return any(t.lower() in words for t in topics)

@@ -7,14 +7,14 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assistant.compose import questions_for
+from tools.vocabulary import ASK_ORDER, FIELDS
 
-# Facts whose absence changes a judgement, by the agent they matter for.
+# Facts whose absence changes a judgement, by the agent they matter for (tools.vocabulary).
 _DECISIVE_FOR_AGENT = {
-    "inotuzumab_ozogamicin": ("cd22_positive_pct", "age_years", "disease_status"),
-    "tisagenlecleucel": ("age_years", "disease_status", "cd19"),
-    "blinatumomab": ("disease_status", "cd19"),
+    agent: tuple(name for name in ASK_ORDER if agent in FIELDS[name].decisive_for)
+    for agent in ("blinatumomab", "inotuzumab_ozogamicin", "tisagenlecleucel")
 }
-_DECISIVE = ("age_years", "disease_status", "cd22_positive_pct", "cd19", "marrow_blasts_pct")
+_DECISIVE = ASK_ORDER
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,9 @@ def plan_turn(
     cleared: Sequence[str],
     reset: bool,
     injection: bool,
+    asked_before: Sequence[str] = (),
 ) -> Plan:
+    """``asked_before``: the facts asked for last turn; a question the user let pass is not repeated."""
     kind: str = intent.kind
     has_patient = bool(patient)
     stated_facts = bool(new_facts) or bool(cleared) or reset
@@ -65,7 +67,7 @@ def plan_turn(
             return replace(base, kind="reset")
         return replace(
             base, kind="patient_assessment", run_assessment=has_patient, acknowledge=True,
-            discusses_patient=True, ask=_ask(patient, base.agents),
+            discusses_patient=True, ask=_ask(patient, base.agents, asked_before),
         )
     if kind == "sequencing":
         return replace(
@@ -84,12 +86,14 @@ def plan_turn(
     )
 
 
-def _ask(patient: dict[str, Any], agents: Sequence[str]) -> tuple[tuple[str, str], ...]:
+def _ask(
+    patient: dict[str, Any], agents: Sequence[str], asked_before: Sequence[str] = ()
+) -> tuple[tuple[str, str], ...]:
     decisive: list[str] = []
     for agent in agents:
         decisive.extend(_DECISIVE_FOR_AGENT.get(agent, ()))
     decisive.extend(_DECISIVE)
-    missing = [f for f in dict.fromkeys(decisive) if f not in patient]
+    missing = [f for f in dict.fromkeys(decisive) if f not in patient and f not in asked_before]
     return tuple(questions_for(missing, limit=2))
 
 

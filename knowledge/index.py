@@ -85,14 +85,15 @@ def _open(
     index_dir: Path, chroma_url: str, pack: KnowledgePack, rebuild: bool, embedder: NamedEmbedder
 ) -> HybridRetriever:
     client = chroma_client(index_dir=index_dir, chroma_url=chroma_url)
-    retriever = HybridRetriever(client, embedder)
+    retriever = HybridRetriever(client, embedder, cache_dir=index_dir)
     passages = [IndexedPassage.from_any(p, source=REVIEW_SOURCE) for p in pack.passages]
     collection, built = ensure_collection(
         client, source=REVIEW_SOURCE, passages=passages, embedder=embedder,
         source_hash=pack.content_hash, rebuild=rebuild,
     )
-    log.info("index %s: %s %d passages", collection.name, "built" if built else "loaded", len(passages))
     retriever.attach(REVIEW_SOURCE, collection, passages)
+    # Logged once the retriever can answer (attaching also loads the ranking signals).
+    log.info("index %s: %s %d passages", collection.name, "built" if built else "loaded", len(passages))
     for stored in stored_sources(client):
         collection, built = ensure_collection(
             client, source=stored.source, passages=list(stored.passages), embedder=embedder,

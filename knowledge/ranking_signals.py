@@ -65,6 +65,11 @@ class Signals:
     agents: list[tuple[str, ...]]
     analyze: Callable[..., list[str]]
 
+    @property
+    def known_terms(self) -> frozenset[str]:
+        """Every term some indexed passage contains."""
+        return frozenset(self.idf)
+
     # -- the first stage's third list -----------------------------------------------------------
     def question_ranking(self, query: str, depth: int, allowed: set[str]) -> list[tuple[str, float]]:
         """Passages by the BM25 score of their best-matching question."""

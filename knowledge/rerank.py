@@ -35,6 +35,7 @@ from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
+from pydantic import BaseModel, ConfigDict
 
 FEATURES: tuple[str, ...] = (
     "dense_text",
@@ -88,12 +89,14 @@ class Reranker(Protocol):
     def relevance(self, features: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]: ...
 
 
-@dataclass(frozen=True)
-class LogisticReranker:
+class LogisticReranker(BaseModel):
     """p(answers) = sigmoid(w . x + b), fitted by gradient descent with a small L2 penalty."""
+
+    model_config = ConfigDict(frozen=True)
 
     weights: tuple[float, ...]
     bias: float
+    features: tuple[str, ...] = FEATURES
 
     def relevance(self, features: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         if features.size == 0:

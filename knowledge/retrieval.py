@@ -7,9 +7,12 @@ asks every source's collection with the same vector.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -21,7 +24,7 @@ from knowledge.fusion import DEFAULT_K, reciprocal_rank_fusion
 from knowledge.lexical import LexicalIndex
 from knowledge.normalize import analyze, canonical_agent, mentioned_agents, normalize_query
 from knowledge.ranking_signals import Signals, build_signals, train_reranker
-from knowledge.rerank import LogisticReranker
+from knowledge.rerank import FEATURES, LogisticReranker
 from knowledge.store import (
     REVIEW_SOURCE,
     IndexedPassage,
@@ -119,9 +122,12 @@ class HybridRetriever:
         *,
         fusion_k: float = DEFAULT_K,
         dense_weight: float = DENSE_WEIGHT,
+        cache_dir: Path | None = None,
     ) -> None:
         self.client = client
         self.embedder = embedder
+        # Where the fitted second stage is kept between starts (it depends only on what is indexed).
+        self.cache_dir = cache_dir
         self.fusion_k = fusion_k
         self.dense_weight = dense_weight
         self._lock = threading.Lock()
@@ -144,9 +150,26 @@ class HybridRetriever:
                 by_key=dict(zip(keys, everything, strict=True)),
                 lexical=signals.lexical,
                 signals=signals,
-                # Refitted whenever the passages change: a few hundred ms on the pack's ~800 questions.
-                reranker=train_reranker(signals) or old.reranker,
+                # Fitted once for what is indexed (a second or two on the pack's ~800 questions) and
+                # kept beside the index, so workers and restarts load it instead.
+                reranker=self._reranker(signals, [c.name for c in collections.values()]) or old.reranker,
             )
+
+    def _reranker(self, signals: Signals, collection_names: list[str]) -> LogisticReranker | None:
+        # The key changes with what is indexed and with the model's features, so a stale file is never read.
+        key = hashlib.sha256("\0".join([*sorted(collection_names), *FEATURES]).encode()).hexdigest()[:16]
+        path = self.cache_dir / f"reranker-{key}.json" if self.cache_dir is not None else None
+        if path is not None and path.exists():
+            try:
+                return LogisticReranker.model_validate_json(path.read_text(encoding="utf-8"))
+            except ValueError:
+                pass  # a torn or stale file is refitted below
+        model = train_reranker(signals)
+        if model is not None and path is not None:
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(model.model_dump_json(), encoding="utf-8")
+            tmp.replace(path)
+        return model
 
     def add_source(self, name: str, passages: Sequence[Any]) -> int:
         """Index an ingested document's passages (objects with id, section, text, refs) as source ``name``."""
@@ -180,6 +203,12 @@ class HybridRetriever:
     @property
     def sections(self) -> list[str]:
         return sorted({p.section for p in self._snap.everything})
+
+    @property
+    def known_terms(self) -> frozenset[str]:
+        """Every BM25 term that some indexed passage contains (what a question can be answered about)."""
+        signals = self._snap.signals
+        return signals.known_terms if signals is not None else frozenset()
 
     def __len__(self) -> int:
         return len(self._snap.everything)

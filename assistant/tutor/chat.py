@@ -54,13 +54,17 @@ def card(stored: StoredQuestion) -> QuizCard:
                     options=[QuizOption(key=o.key, text=o.text) for o in q.options])
 
 
-def quiz_turn(store: SessionStore, record: SessionRecord, text: str, intent: Intent) -> ChatResponse | None:
-    """The whole turn when the message asks for a quiz or answers a pending question; None otherwise."""
+def quiz_turn(
+    store: SessionStore, record: SessionRecord, text: str, intent: Intent, state: dict[str, Any]
+) -> ChatResponse | None:
+    """The whole turn when the message asks for a quiz or answers a pending question; None otherwise.
+
+    Like any other turn handler it returns the response and leaves storing the turn to the engine;
+    ``state`` (the session's state for this turn) is updated in place with the pending question."""
     pending: dict[str, Any] = record.state.get(STATE_KEY) or {}
     if intent.kind != "quiz" and not pending:
         return None
     tutor = tutor_for(store.engine)
-    state = dict(record.state)
     fields: dict[str, Any]
     if intent.kind == "quiz":
         # Options render as buttons (widget) or a numbered list (messaging): the chat asks multiple choice.
@@ -76,11 +80,8 @@ def quiz_turn(store: SessionStore, record: SessionRecord, text: str, intent: Int
                   "intent": "quiz_skipped"}
     else:
         fields = _graded(tutor.answer(str(pending.get("question_id", "")), text), state)
-    response = ChatResponse.model_validate(
+    return ChatResponse.model_validate(
         {"citations": [], "tool_calls": [], **fields, "session_id": record.id, "patient": record.patient})
-    store.save_turn(record.id, user_text=text, answer_text=response.answer, patient=record.patient, state=state,
-                    answer_meta={"intent": response.intent, "citations": [c.passage_id for c in response.citations]})
-    return response
 
 
 def _graded(graded: Graded | None, state: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,169 @@
+"""Whom a message is about: this patient, the evidence, both, or it is unclear. Pure.
+
+A clinician's message can describe the patient in front of them ("45M, 2nd relapse, CD22 90%"),
+ask about the evidence ("ino sos rate in inovate?", "do centres cap cycles when a transplant
+follows?"), or do both in one breath. Clinical words alone cannot tell these apart: "relapsed",
+"MRD+" and "HSCT planned" appear in all three. What tells them apart is the grammar of the
+sentence around the words:
+
+- an *anchor* points at an individual: a pronoun (she, his), "my/this patient", an age-and-sex
+  shorthand ("45M", "a 62-year-old"), or a plain list of findings with no question at all;
+- a *population* points at groups: patients, pts, children, responders, a trial, a series, a
+  centre's practice ("do centres...", "is it common...");
+- a *data request* asks for a figure or a fact of the literature: a rate, a share, how often, a
+  median, results, risk factors, a mechanism, a definition;
+- an *advice request* asks what to do: options, which agent, eligible, should we.
+
+Each sentence is read on its own, so "45M 2nd relapse. What was CR in TOWER?" stores the facts of
+the first sentence and answers the second from the evidence. Facts are taken only from sentences
+about the patient; a sentence that states facts, asks a question, and has neither an anchor nor a
+population nor an advice request is *unclear*, and the assistant asks before storing anything.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+About = Literal["patient", "evidence", "both", "unclear", "neither"]
+
+_I = re.IGNORECASE
+
+# Pronouns and case descriptors that single out one person.
+_ANCHOR = re.compile(
+    r"\b(?:she|he|her|him|his|hers|herself|himself)\b"
+    r"|\b(?:my|our|this|the|that)\s+(?:pt|patient|boy|girl|man|woman|lady|gentleman|child|kid|son|daughter|teen|"
+    r"teenager|toddler|infant|baby|case|guy|chap|adolescent|young\s+(?:man|woman|adult))\b"
+    r"|\b(?:an?)\s+(?:\d{1,3}(?:\.\d)?\s*-?\s*(?:year|yr|y|month|mo)s?\s*-?\s*old\s+)?"
+    r"(?:man|woman|boy|girl|lady|gentleman|male|female|teen(?:ager)?|toddler|infant|baby|child|kid|adolescent)\b"
+    r"|\b\d{1,3}(?:\.\d)?\s*-?\s*(?:y/o|yo|y\.o\.?|yrs?\s*-?\s*old|years?\s*-?\s*old|mo(?:nths?)?\s*-?\s*old)\b"
+    r"|(?<![\w/.-])\d{1,3}\s?(?-i:[MF])(?![\w/%])"
+    r"|\bpt\s+(?:is|has|had|was|with|now|relapsed|got|received|presents?|presenting)\b"
+    r"|\bpatient\s+(?:is|has|had|was|now|relapsed|got|received|presents?|presenting)\b",
+    _I,
+)
+# Groups, trials and practice: the subject of an evidence question.
+_POPULATION = re.compile(
+    r"\b(?:patients|pts|people|children|kids|adults|adolescents|infants|responders|non-?responders|cases|cohorts?|"
+    r"subgroups?|populations?|those|anyone|someone|series|trials?|stud(?:y|ies)|phase\s*[123i]+|arms?|registry|"
+    r"centres|centers|institutions|guidelines?|practice|literature|review|evidence|data|"
+    r"ino[\s-]?vate|tower|eliana|aall\d+|zuma[\s-]?\d+|felix|e1910|19[\s-]?28z)\b",
+    _I,
+)
+# Asking for a figure or a fact of the literature.
+_DATA_REQUEST = re.compile(
+    r"\b(?:rates?|incidence|frequency|how\s+(?:often|common|many|much|long|likely|well|quickly|fast)|what\s+(?:share|"
+    r"fraction|proportion|percent\w*|number)|proportion|percent\w*|median|mean|odds|hazard|survival|os|efs|rfs|"
+    r"cr(?:/cri|/crh)?\s*rates?|response\s+rates?|responses?|respond\w*|results?|outcomes?|efficacy|risk\s+factors?|"
+    r"predictors?|associated|mechanism|work|works|target\w*|defin\w*|mean[st]?|stand\s+for|why|reported|shown|"
+    r"found|seen|observed|trend|difference|compared|versus|vs\.?|than|benefit|role|approved|approval|label(?:led)?|"
+    r"indicat\w*|eligib\w*\s+for\s+(?:the\s+)?trial|enrol\w*|excluded|included|designed?|randomi[sz]\w*|"
+    r"limit|cap|cycles?\s+(?:before|when)|typically|usually|common(?:ly)?)\b",
+    _I,
+)
+# Asking what to do for someone.
+_ADVICE = re.compile(
+    r"\b(?:options?|what\s+(?:next|now|would\s+you|do\s+you|should|to\s+(?:do|give|use|pick|choose))|which\s+(?:agent|"
+    r"drug|therapy|treatment|one|option|is\s+best)|best\s+(?:option|choice|agent|next)|next\s+steps?|"
+    r"(?:should|can|could|would)\s+(?:we|i|she|he|they)\b|(?:is|would)\s+(?:she|he|they)\s+(?:eligible|a\s+candidate|"
+    r"suitable|ok)|candidate|suitable|eligible|recommend\w*|suggest\w*|advise|plan|pick|choose|go\s+for|"
+    r"thoughts|your\s+(?:view|take|opinion)|what\s+about|how\s+about)\b",
+    _I,
+)
+_QUESTION_START = re.compile(
+    r"^\s*(?:what|which|who|whom|when|where|why|how|is|are|was|were|do|does|did|can|could|should|would|will|may|"
+    r"might|has|have|had|any|tell|explain|describe|summari[sz]e|list|give|show|compare|define)\b",
+    _I,
+)
+
+
+@dataclass(frozen=True)
+class SentenceReading:
+    text: str
+    start: int
+    end: int
+    question: bool
+    anchor: bool
+    population: bool
+    data_request: bool
+    advice: bool
+    states_facts: bool = False
+
+    @property
+    def kind(self) -> About:
+        """What this sentence is about, in the order of the module docstring."""
+        if self.anchor:
+            return "patient"
+        if self.population:
+            return "evidence"
+        if self.advice:
+            return "patient"
+        if not self.question and not self.data_request:
+            return "patient" if self.states_facts else "neither"
+        if self.states_facts:
+            # "HSCT planned, SOS risk?": findings and a question, and nothing says whose.
+            return "unclear"
+        return "evidence"
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Spans of the message's sentences; decimals ("1.5x ULN") stay inside their sentence."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in re.finditer(r"[!?;\n]+|\.(?!\d)", text):
+        end = match.end()
+        if text[start:end].strip(" .!?;\n"):
+            spans.append((start, end))
+        start = end
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
+
+
+def read_sentence(text: str, start: int = 0, end: int | None = None, *, states_facts: bool = False) -> SentenceReading:
+    end = len(text) if end is None else end
+    piece = text[start:end]
+    stripped = piece.strip()
+    return SentenceReading(
+        text=stripped,
+        start=start,
+        end=end,
+        question=stripped.endswith("?") or bool(_QUESTION_START.match(stripped)),
+        anchor=bool(_ANCHOR.search(piece)),
+        population=bool(_POPULATION.search(piece)),
+        data_request=bool(_DATA_REQUEST.search(piece)),
+        advice=bool(_ADVICE.search(piece)),
+        states_facts=states_facts,
+    )
+
+
+def blank_except(text: str, readings: list[SentenceReading], kinds: tuple[About, ...]) -> str:
+    """The message with every sentence not of ``kinds`` blanked out (same length), so fact spans
+    found in the result still point into the original words."""
+    keep = [" "] * len(text)
+    for r in readings:
+        if r.kind in kinds:
+            keep[r.start : r.end] = text[r.start : r.end]
+    return "".join(keep)
+
+
+def overall(readings: list[SentenceReading]) -> About:
+    kinds = {r.kind for r in readings}
+    patient = "patient" in kinds
+    evidence = "evidence" in kinds
+    if patient and evidence:
+        return "both"
+    if patient:
+        return "patient"
+    if "unclear" in kinds:
+        return "unclear"
+    if evidence:
+        return "evidence"
+    return "neither"
+
+
+def read_message(text: str, states_facts: Callable[[str], bool] = lambda _: False) -> list[SentenceReading]:
+    """Each sentence of ``text``, read; ``states_facts`` says whether a sentence sets or clears a fact."""
+    return [read_sentence(text, s, e, states_facts=states_facts(text[s:e])) for s, e in sentences(text)]
