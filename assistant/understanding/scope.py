@@ -14,7 +14,9 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-Mode = Literal["patient", "hypothetical"]
+from assistant.understanding.subject import ThirdParty, inside, third_party_spans
+
+Mode = Literal["patient", "hypothetical", "third_party"]
 
 # Length-preserving clean-up, so spans found in the clean text point into the original text.
 _SAME_LENGTH = str.maketrans(
@@ -138,6 +140,7 @@ class Scope:
         # every span must keep pointing at the same characters of the original message.
         self.low = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in self.norm)
         self.sentences = _sentences(self.low)
+        self.third_parties = third_party_spans(self.low)
 
     # -- windows ------------------------------------------------------------------------------
     def sentence_at(self, pos: int) -> Sentence:
@@ -205,7 +208,15 @@ class Scope:
             return True
         return bool(_HYPOTHETICAL_BEFORE.search(self.clause_before(start, words=8, stop_at_words=False)))
 
-    def mode(self, start: int) -> Mode:
+    def third_party(self, pos: int) -> ThirdParty | None:
+        """The third person ("his brother", "my other patient") a clause at ``pos`` is about, if any."""
+        return inside(self.third_parties, pos)
+
+    def mode(self, start: int, *, patient_fact: bool = False) -> Mode:
+        """Whose fact a phrase at ``start`` states. ``patient_fact``: a fact about the patient even
+        inside a third person's clause ("the donor is lined up" says the patient can be transplanted)."""
+        if not patient_fact and self.third_party(start) is not None:
+            return "third_party"
         return "hypothetical" if self.hypothetical(start) else "patient"
 
     def history(self, start: int, end: int) -> bool:
