@@ -5,6 +5,11 @@ A number is only read when the words around it say what it is: "62-year-old", "8
 message (the planner may just have asked for the age). So "2 cycles", "CD22 60%", "10^-3",
 "grade 3", "4 weeks", "day 28" and "25 mg" are never ages.
 
+Ages are read with their unit, in years to two decimals: "18-month-old" and "19 mo boy" -> 1.58,
+"7 months old" -> 0.58, "3.5 yo" -> 3.5, "2 and a half year old" / "2½ y/o" -> 2.5, "a two-year-old"
+-> 2. A count of months or weeks is an age only with "old" or a person after it ("19 mo boy"):
+"relapsed 19 mo after CR1" is a duration.
+
 Conventions (chosen to keep the rules honest; each one leaves a note with the words used):
 - An exact number is stored as given.
 - A strict bound is stored just inside it: "<5%" -> 4.9, ">90%" -> 90.1; "<=5%" / ">=90%" -> the
@@ -112,11 +117,29 @@ _NOT_AFTER_AGE = (
     r"(?!\s*(?:%|x\b|mg|g\b|kg|cycles?|weeks?|wks?|days?|months?|mos?\b|hours?|cm|mm|ml|/|\^|uln|times|fold|"
     r"percent|\.\d))"
 )
+_NUMBER_WORDS = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+        "seventeen eighteen nineteen twenty".split()
+    )
+}
+_QTY = (
+    rf"(?:(?<![\d.^/-])(?P<n>\d{{1,3}}(?:\.\d{{1,2}})?)|\b(?P<w>{'|'.join(sorted(_NUMBER_WORDS, key=len, reverse=True))}))"
+    r"(?P<half>\s*-?\s*(?:and\s+a\s+half|½)|½)?"
+)
+_PERSON_AFTER = r"(?:\s*,?\s*(?:old\s+)?(?:boy|girl|infant|baby|toddler|child|kid|male|female|(?-i:[MF]))\b)"
+# One reading per unit: years, months, weeks. Months and weeks need "old" or a person after them.
+_AGE_WITH_UNIT = re.compile(
+    rf"{_QTY}\s*-?\s*(?:"
+    r"(?P<y>(?:years?|yrs?|yr|y)\.?[\s-]*(?:old|of\s+age)\b|(?:y/o|y\.o\.?|yo|yro|yoa)(?![a-z]))"
+    rf"|(?P<m>(?:months?|mos?|mths?)\.?(?:[\s-]*old\b|(?={_PERSON_AFTER}))|m/o\b)"
+    r"|(?P<wk>(?:weeks?|wks?)\.?[\s-]*old\b)"
+    r")",
+    _I,
+)
+_AGED_IN_MONTHS = re.compile(r"\b(?:aged?|ages?\s+of)\s*[:=]?\s*(?P<n>\d{1,2})\s*(?P<m>months?|mos?|mths?)\b", _I)
 _AGE_PATTERNS = (
-    re.compile(
-        r"(?<![\d.^/-])(?P<n>\d{1,3}(?:\.\d)?)\s*-?\s*(?:years?|yrs?|yr|y)\.?[\s-]*(?:old|of\s+age)\b", _I
-    ),
-    re.compile(r"(?<![\d.^/-])(?P<n>\d{1,3})\s*-?\s*(?:y/o|y\.o\.?|yo|yro|yoa)(?![a-z])", _I),
     re.compile(
         rf"\b(?:aged?|ages?\s+of)\s*[:=]?\s*(?P<n>\d{{1,3}}(?:\.\d)?)(?!\d|[.,]\d|\s*(?:-|to)\s*\d){_NOT_AFTER_AGE}",
         _I,
@@ -133,7 +156,6 @@ _AGE_PATTERNS = (
         _I,
     ),
 )
-_MONTHS_OLD = re.compile(r"(?<![\d.])(?P<n>\d{1,2})\s*-?\s*(?:months?|mos?)\.?[\s-]*old\b", _I)
 _WHOLE_MESSAGE_AGE = re.compile(
     r"^\s*(?:age\s*[:=]?\s*)?(?P<n>\d{1,3}(?:\.\d)?)\s*(?:y|yo|yrs?|years?)?\s*[.!]?\s*$", _I
 )
@@ -144,11 +166,26 @@ def extract_age(c: Collector) -> None:
     if whole:
         _age(c, whole, float(whole.group("n")))
         return
+    # Matched on the case-preserving text: "19 mo M" has a sex, "19 mo m" does not.
+    for match in _AGE_WITH_UNIT.finditer(c.norm):
+        _age(c, match, _years(match))
+    for match in _AGED_IN_MONTHS.finditer(c.low):
+        _age(c, match, round(float(match.group("n")) / 12, 2))
     for pattern in _AGE_PATTERNS:
         for match in pattern.finditer(c.low if pattern.flags & _I else c.norm):
             _age(c, match, float(match.group("n")))
-    for match in _MONTHS_OLD.finditer(c.low):
-        _age(c, match, round(float(match.group("n")) / 12, 2))
+
+
+def _years(match: re.Match[str]) -> float:
+    """The age a unit-bearing match states, in years (months / 12, weeks / 52)."""
+    amount = float(match.group("n")) if match.group("n") else float(_NUMBER_WORDS[match.group("w").lower()])
+    if match.group("half"):
+        amount += 0.5
+    if match.group("m"):
+        return round(amount / 12, 2)
+    if match.group("wk"):
+        return round(amount / 52, 2)
+    return amount
 
 
 def _age(c: Collector, match: re.Match[str], years: float) -> None:
