@@ -20,9 +20,12 @@ Conventions (chosen to keep the rules honest; each one leaves a note with the wo
 - "about 80%" is stored as 80 with an "approximate" note.
 - A number outside the profile's range ("blasts 150%", "aged 130", "8 cycles of InO") is never
   stored and never clamped: it leaves an "out_of_range" note so the answer can say it was not used.
-- Bilirubin needs a multiple of ULN. "normal bilirubin", "elevated bilirubin" and values in
-  mg/dL or umol/L are not converted (ULN differs by laboratory, and any number picked for
-  "normal" would be invented: 1.0 is already ">= ULN" for the SOS rule); they leave a note.
+- Bilirubin needs a multiple of ULN. A value in mg/dL or umol/L with the laboratory's ULN in the
+  same sentence is divided by it ("bili 30 umol/L, ULN 21" -> 1.43; "2.1 mg/dL (ULN 1.2)" ->
+  1.75; "normal <21" and "ref 0-21" are ULNs too), leaving a "ratio" note. A ULN in another unit
+  than the value is not converted: that reading leaves a "unit" note, as does a value without a
+  ULN. "normal bilirubin" and "elevated bilirubin" are not converted either (any number picked
+  for "normal" would be invented: 1.0 is already ">= ULN" for the SOS rule); they leave a note.
 """
 
 from __future__ import annotations
@@ -245,6 +248,19 @@ _BILI_PATTERNS = (
     re.compile(rf"\b{_BILI}(?:\s+(?:is|was|of|at|now|level|=|:))*\s*[:=]?\s*{AMOUNT}{_ULN}", _I),
     re.compile(rf"{AMOUNT}{_ULN}\s*(?:for\s+|of\s+)?(?:total\s+)?(?:bilirubin|bili)\b", _I),
 )
+_BILI_UNIT = r"(?:mg\s*/\s*dl|(?:µ|u|micro)mol(?:\s*/\s*l)?|mmol\s*/\s*l)"
+_ULN_WORDS = (
+    r"(?:(?:the\s+)?(?:lab'?s?\s+|local\s+)?(?:uln|upper\s+limit(?:\s+of\s+normal)?|upper\s+normal(?:\s+limit)?)"
+    r"|(?:normal|ref(?:erence)?|nr|rr)(?:\s+(?:range|interval|limit|value))?\s*(?:up\s+to|<=|≤|<|0\s*-|:\s*(?:<|0\s*-))"
+    r"|n\s*(?:<|≤|<=))"
+)
+# "bili 30 umol/L, ULN 21", "bilirubin 2.1 mg/dL (ULN 1.2 mg/dL)", "bili 40 (normal <21)"
+_BILI_WITH_ULN = re.compile(
+    rf"\b{_BILI}(?:\s+(?:is|was|of|at|now|level|=|:))*\s*[:=]?\s*(?P<v>{NUM})\s*(?P<vu>{_BILI_UNIT})?"
+    rf"[\s,;(\[-]*(?:with\s+|and\s+|vs\.?\s+)?{_ULN_WORDS}\s*(?:is\s+|of\s+|=\s*|:\s*)?(?P<uln>{NUM})\s*"
+    rf"(?P<uu>{_BILI_UNIT})?\)?",
+    _I,
+)
 _BILI_UNITS = re.compile(
     rf"\b{_BILI}(?:\s+(?:is|was|of|at|now|level|=|:))*\s*[:=]?\s*{NUM}\s*(?:mg\s*/\s*dl|(?:µ|u|micro)mol\s*/\s*l|mmol)",
     _I,
@@ -258,6 +274,8 @@ _BILI_WORDS = re.compile(
 
 
 def extract_bilirubin(c: Collector) -> None:
+    for match in _BILI_WITH_ULN.finditer(c.low):
+        _bilirubin_ratio(c, match)
     for pattern in _BILI_PATTERNS:
         for match in pattern.finditer(c.low):
             record_amount(c, match, "bilirubin_x_uln", cautious_high=True, limits=BILIRUBIN_RANGE)
@@ -271,6 +289,29 @@ def extract_bilirubin(c: Collector) -> None:
             if c.free(*match.span()):
                 c.claim(*match.span())
                 c.note("bilirubin_x_uln", kind, *match.span())
+
+
+def _unit(text: str | None) -> str:
+    return re.sub(r"\s+|/l$|^(?:µ|micro)", lambda m: "u" if m.group(0) in ("µ", "micro") else "", (text or "").lower())
+
+
+def _bilirubin_ratio(c: Collector, match: re.Match[str]) -> None:
+    """A value over the laboratory's ULN, when both are in one unit."""
+    start, end = match.span()
+    if not c.free(start, end):
+        return
+    c.claim(start, end)
+    value, uln = number(match.group("v")), number(match.group("uln"))
+    value_unit, uln_unit = _unit(match.group("vu")), _unit(match.group("uu"))
+    if uln <= 0 or (value_unit and uln_unit and value_unit != uln_unit):
+        c.note("bilirubin_x_uln", "unit", start, end)  # a ULN in another unit is not converted
+        return
+    ratio = round(value / uln, 2)
+    if not BILIRUBIN_RANGE[0] <= ratio <= BILIRUBIN_RANGE[1]:
+        c.note("bilirubin_x_uln", "out_of_range", start, end)
+        return
+    c.note("bilirubin_x_uln", "ratio", start, end)
+    c.set("bilirubin_x_uln", tidy(ratio), start, end, history=c.scope.history(start, end))
 
 
 # -- planned InO cycles ----------------------------------------------------------------------------

@@ -28,7 +28,8 @@ NoteKind = Literal[
     "range",  # "80-90%": stored at the cautious end
     "complement",  # "40% CD22-negative" stored as 60% CD22-positive
     "qualitative",  # "CD22 bright", "normal bilirubin": no number to store
-    "unit",  # "bilirubin 2.1 mg/dL": needs a multiple of ULN
+    "unit",  # "bilirubin 2.1 mg/dL": needs a multiple of ULN (or a ULN in the same unit)
+    "ratio",  # "bili 30 umol/L, ULN 21": stored as the value over the laboratory's ULN
     "uncertain",  # "?CNS disease", "possible KMT2A": not stored until confirmed
     "no_ordinal",  # "relapsed after transplant": which relapse is not said
     "not_used",  # "peripheral blasts 40%": not the field it resembles
