@@ -4,6 +4,10 @@ Each fact is a small table a clinician can review: phrases that say it is presen
 that say it is absent. A "present" phrase that is negated ("no CNS disease", "not KMT2A") or an
 "absent" phrase that is negated ("not happy with a pump") gives the opposite; a phrase marked as
 uncertain ("?CNS disease", "possible KMT2A") is noted, not stored.
+
+Where disease sits (CNS, testes, skin) is read as a site and a state, so every pairing of a site
+word with a state word is covered without listing each one: "CSF clear", "LP negative", "testes
+clear", "skin uninvolved" say absent; "CSF positive", "testes involved" say present.
 """
 
 from __future__ import annotations
@@ -21,6 +25,19 @@ _PUMP = (
 )
 
 
+_ABSENT_STATE = (
+    r"[\s:=-]*(?:is\s+|are\s+|was\s+|were\s+|remains?\s+|now\s+|exam\s+|examination\s+|cytospin\s+)*"
+    r"(?:clear|clean|negative|neg\b|-ve\b|-(?![\w-])|free|uninvolved|not\s+involved|normal|unremarkable|nad\b|"
+    r"no\s+(?:blasts|disease|involvement|leuka?emia))"
+)
+_PRESENT_STATE = (
+    r"[\s:=-]*(?:is\s+|are\s+|was\s+|were\s+|now\s+)*"
+    r"(?:positive|pos\b|\+|involved|infiltrated|with\s+blasts|blasts\s+(?:seen|present|detected))"
+)
+_CNS_SITES = r"\b(?:cns|csf|lp|lumbar\s+punctures?|cerebrospinal\s+fluid|cytospin|meninges|neuraxis)"
+_EMD_SITES = r"\b(?:testes|testis|testicles?|scrotum|skin|mediastinum|orbits?|pet(?:[\s/-]?ct)?)"
+
+
 @dataclass(frozen=True)
 class BooleanFact:
     field: str
@@ -32,7 +49,8 @@ FACTS: tuple[BooleanFact, ...] = (
     BooleanFact(
         "cns_disease",
         present=(
-            r"\bcns[\s-]*(?:disease|involvement|leuka?emia|relapse|infiltration|positive|pos\b|\+|[23]\b)",
+            r"\bcns[\s-]*(?:disease|involvement|leuka?emia|relapse|infiltration|positive|pos\b|\+|[23][abc]?\b)",
+            _CNS_SITES + _PRESENT_STATE,
             r"\bcns[\s-]*status\s*[:=]?\s*(?:cns)?[\s-]*[23]\b",
             r"\bcsf[\s-]*(?:positive|\+|pos\b|involvement|blasts)",
             r"\b(?:relapse[sd]?|relapsing|progress(?:ion|ed)|disease|involvement|infiltration|blasts)\s+in\s+(?:the\s+)?"
@@ -43,6 +61,7 @@ FACTS: tuple[BooleanFact, ...] = (
         ),
         absent=(
             r"\bcns[\s-]*(?:1\b|negative|neg\b|-ve|clear|free)",
+            _CNS_SITES + _ABSENT_STATE,
             r"\bcsf[\s-]*(?:is\s+)?(?:negative|neg\b|clear|clean)",
             # "no CNS" in a list of negatives; "no CNS prophylaxis" is about treatment, not disease.
             r"\bno\s+cns(?:\s+(?:disease|involvement|leuka?emia|relapse))?\b"
@@ -52,6 +71,7 @@ FACTS: tuple[BooleanFact, ...] = (
     BooleanFact(
         "extramedullary_disease",
         present=(
+            _EMD_SITES + _PRESENT_STATE,
             r"\bextra[\s-]?medullary(?:\s+(?:disease|involvement|relapse|leuka?emia|sites?|mass|masses|lesions?))?",
             r"\bemd\b",
             r"\btesticular(?:\s+(?:involvement|relapse|disease|infiltration|enlargement|mass))?",
@@ -65,7 +85,10 @@ FACTS: tuple[BooleanFact, ...] = (
             r"\b(?:ocular|orbital|renal|kidney|breast|ovarian|bone)\s+(?:infiltration|involvement)",
             r"\bgranulocytic\s+sarcoma\b",
         ),
-        absent=(r"\b(?:emd|extra[\s-]?medullary(?:\s+disease)?)\s*[:=]?\s*(?:negative|neg\b|absent|none)",),
+        absent=(
+            r"\b(?:emd|extra[\s-]?medullary(?:\s+disease)?)\s*[:=]?\s*(?:negative|neg\b|absent|none)",
+            _EMD_SITES + _ABSENT_STATE,
+        ),
     ),
     BooleanFact(
         "kmt2a_rearranged",

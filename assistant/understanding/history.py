@@ -4,6 +4,15 @@ A drug named in a message is a prior therapy only when the words say it was give
 "failed InO", "progressed on Kymriah", "s/p CAR-T", "received ... in the past"); a question about
 a drug ("should we give blina?", "is InO an option?") names no history. "after X" is read as
 history in statements only: in a question it usually describes a plan ("CAR T after InO?").
+
+Past treatment verbs count as given ("salvaged with blina", "bridged with InO", "reinduced with
+FLAG-Ida"), and so does a response to the drug, good or bad ("achieved CR with InO", "never
+achieved remission with hyper-CVAD"): "never" withdraws a therapy only when it says the drug was
+not given ("never had blina"), not when it says how the disease answered it. Their present forms
+("bridging with InO", "salvage with blina then HSCT") are plans.
+
+A donor lined up or identified makes the patient a transplant candidate (``hsct_feasible``) even
+though the donor is the clause's subject (see `subject`).
 """
 
 from __future__ import annotations
@@ -20,14 +29,17 @@ _NOT_GIVEN_AFTER = re.compile(
     r"program|slot|eligib|candidate)",
 )
 _NEVER_GIVEN = re.compile(
-    r"\b(?:never|no\s+(?:prior|previous)|not\s+(?:previously\s+|yet\s+)?(?:received|had|been\s+(?:given|treated|exposed))"
+    r"\b(?:never(?!\s+(?:achieved|reached|attained|got\s+into|went\s+into|entered|responded|remitted|cleared|"
+    r"became|went|had\s+(?:a\s+)?(?:remission|response|cr)))|no\s+(?:prior|previous)|not\s+(?:previously\s+|yet\s+)?(?:received|had|been\s+(?:given|treated|exposed))"
     r"|(?:has|have|had|did)n't\s+(?:had|received|got|been\s+given)|(?:has|have|had|did)\s+not\s+(?:had|received|got|receive|have|get)"
     r"|without\s+(?:prior|previous)|naive\s+to)\b"
 )
 _STRONG_BEFORE = re.compile(
     r"\b(?:previously|previous|prior|earlier|failed|failure\s+of|failing|progressed|progression|progressing|"
     r"relapsed|relapse|relapsing|refractory|resistant|s/p|status\s+post|received|had|got|given|treated|exposed|"
-    r"history\s+of|hx\s+of|already|underwent|completed|pretreated|despite)\b"
+    r"history\s+of|hx\s+of|already|underwent|completed|pretreated|despite|salvaged|bridged|re-?induced|induced|"
+    r"rescued|consolidated|re-?treated|managed|achieved|reached|attained|responded|response\s+to|remission\s+with|"
+    r"cr\s+with|exposure\s+to)\b"
 )
 _WEAK_BEFORE = re.compile(r"\b(?:after|following|post|since)\b")
 _CUE = re.compile(rf"{_STRONG_BEFORE.pattern}|{_WEAK_BEFORE.pattern}")
@@ -110,6 +122,14 @@ _FEASIBLE = re.compile(
     rf"|\b(?:eligible|fit|suitable|a\s+(?:good\s+)?candidate)\s+for\s+(?:an?\s+)?{_HSCT}\b",
     _I,
 )
+_DONOR_FOUND = re.compile(
+    r"\b(?:(?:sibling|sib|family|unrelated|haplo\w*|matched|mud|msd|mmud|cord)\s+)*(?:donor|mud|msd|mmud|haplo)s?\s+"
+    r"(?:(?:has|have)\s+been\s+|is\s+|are\s+|was\s+|now\s+|already\s+)*(?:lined\s+up|identified|available|found|"
+    r"secured|confirmed|in\s+place|ready|arranged|sorted|selected|located|cleared|worked\s+up)\b"
+    r"|\b(?:has|have|with|got|there\s+is|there's)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?donor\b"
+    r"(?!\s+(?:search|work[\s-]?up\s+(?:ongoing|pending)|pending|to\s+be))",
+    _I,
+)
 _DECLINES = re.compile(
     rf"\b(?:declines?|declined|refuses?|refused|(?:does\s+not|doesn't)\s+want)\s+(?:an?\s+)?{_HSCT}\b", _I
 )
@@ -120,7 +140,7 @@ _PLAN_BEFORE = re.compile(
     r"subsequent|subsequently|upfront|straight)\b"
 )
 _PLAN_AFTER = re.compile(
-    r"^(?:is\s+|was\s+)?(?:planned|intended|scheduled|booked|arranged|to\s+follow|next|is\s+the\s+plan)\b"
+    r"^(?:(?:from|with|using)\s+(?:[\w-]+\s+){1,3}?)?(?:is\s+|was\s+)?(?:planned|intended|scheduled|booked|arranged|to\s+follow|next|is\s+the\s+plan)\b"
 )
 _PRIOR_BEFORE = re.compile(
     r"\b(?:prior|previous|previously|s/p|status\s+post|history\s+of|hx\s+of|had|received|underwent|relapsed|"
@@ -136,6 +156,7 @@ def extract_transplant(c: Collector) -> None:
     for pattern, field, value in (
         (_NOT_FEASIBLE, "hsct_feasible", False),
         (_FEASIBLE, "hsct_feasible", True),
+        (_DONOR_FOUND, "hsct_feasible", True),
         (_DECLINES, "hsct_planned", False),
     ):
         for match in pattern.finditer(c.low):
@@ -143,7 +164,7 @@ def extract_transplant(c: Collector) -> None:
                 c.claim(*match.span())
                 # "Is he a transplant candidate?" asks for a judgement; it states nothing.
                 if not (field == "hsct_feasible" and c.scope.is_question(match.start())):
-                    c.judge(field, value, *match.span(), negated=not value)
+                    c.judge(field, value, *match.span(), negated=not value, patient_fact=pattern is _DONOR_FOUND)
     for match in _HSCT_TERM.finditer(c.low):
         start, end = match.span()
         if not c.free(start, end):
