@@ -43,6 +43,9 @@ class BooleanFact:
     field: str
     present: tuple[str, ...]
     absent: tuple[str, ...] = ()
+    # A site with its state ("LP negative") carries its own polarity: the "no" of "no CNS disease -
+    # the LP was negative" before it belongs to the list, not to the site.
+    absent_as_stated: tuple[str, ...] = ()
 
 
 FACTS: tuple[BooleanFact, ...] = (
@@ -61,12 +64,12 @@ FACTS: tuple[BooleanFact, ...] = (
         ),
         absent=(
             r"\bcns[\s-]*(?:1\b|negative|neg\b|-ve|clear|free)",
-            _CNS_SITES + _ABSENT_STATE,
             r"\bcsf[\s-]*(?:is\s+)?(?:negative|neg\b|clear|clean)",
             # "no CNS" in a list of negatives; "no CNS prophylaxis" is about treatment, not disease.
             r"\bno\s+cns(?:\s+(?:disease|involvement|leuka?emia|relapse))?\b"
             r"(?![\s-]*(?:prophylaxis|directed|therapy|treatment|penetration|toxicity|side|effects?))",
         ),
+        absent_as_stated=(_CNS_SITES + _ABSENT_STATE,),
     ),
     BooleanFact(
         "extramedullary_disease",
@@ -87,8 +90,8 @@ FACTS: tuple[BooleanFact, ...] = (
         ),
         absent=(
             r"\b(?:emd|extra[\s-]?medullary(?:\s+disease)?)\s*[:=]?\s*(?:negative|neg\b|absent|none)",
-            _EMD_SITES + _ABSENT_STATE,
         ),
+        absent_as_stated=(_EMD_SITES + _ABSENT_STATE,),
     ),
     BooleanFact(
         "kmt2a_rearranged",
@@ -173,7 +176,7 @@ FACTS: tuple[BooleanFact, ...] = (
             rf"\b(?:happy|fine|ok|okay|comfortable|willing|content|able)\s+(?:with|to\s+(?:have|carry|use|wear|manage))\s+{_PUMP}",
             rf"\b(?:doesn't|does\s+not|don't|wouldn't)\s+mind\s+{_PUMP}",
             rf"\bcan\s+(?:manage|handle|carry)\s+{_PUMP}",
-            r"\bpump\s+(?:is\s+)?(?:fine|ok|okay|not\s+a\s+problem|no\s+problem)\b",
+            r"\bpump\s+(?:is\s+)?(?:fine|ok|okay|no\s+problem|not\s+(?:an?\s+)?(?:problem|issue|concern|barrier))\b",
             rf"\bno\s+problem\s+with\s+{_PUMP}",
         ),
     ),
@@ -182,6 +185,7 @@ FACTS: tuple[BooleanFact, ...] = (
 _COMPILED = tuple(
     (
         fact.field,
+        tuple(re.compile(p, _I) for p in fact.absent_as_stated),
         tuple(re.compile(p, _I) for p in fact.absent),
         tuple(re.compile(p, _I) for p in fact.present),
     )
@@ -190,11 +194,12 @@ _COMPILED = tuple(
 
 
 def extract_flags(c: Collector) -> None:
-    for field, absent, present in _COMPILED:
-        for patterns, value in ((absent, False), (present, True)):
+    for field, as_stated, absent, present in _COMPILED:
+        # (patterns, value, value when negated)
+        for patterns, value, negated in ((as_stated, False, False), (absent, False, True), (present, True, False)):
             for pattern in patterns:
                 for match in pattern.finditer(c.low):
                     start, end = match.span()
                     if c.free(start, end):
                         c.claim(start, end)
-                        c.judge(field, value, start, end, negated=not value)
+                        c.judge(field, value, start, end, negated=negated)

@@ -39,7 +39,7 @@ _STRONG_BEFORE = re.compile(
     r"relapsed|relapse|relapsing|refractory|resistant|s/p|status\s+post|received|had|got|given|treated|exposed|"
     r"history\s+of|hx\s+of|already|underwent|completed|pretreated|despite|salvaged|bridged|re-?induced|induced|"
     r"rescued|consolidated|re-?treated|managed|achieved|reached|attained|responded|response\s+to|remission\s+with|"
-    r"cr\s+with|exposure\s+to)\b"
+    r"cr\s+with|exposure\s+to|(?:was|were|been)\s+on)\b"
 )
 _WEAK_BEFORE = re.compile(r"\b(?:after|following|post|since)\b")
 _CUE = re.compile(rf"{_STRONG_BEFORE.pattern}|{_WEAK_BEFORE.pattern}")
@@ -47,7 +47,8 @@ _CUE = re.compile(rf"{_STRONG_BEFORE.pattern}|{_WEAK_BEFORE.pattern}")
 _BLOCKERS = word_set(
     "should could would can consider considering plan planned planning next now give giving start",
     "starting offer use using try trying bridge bridging proceed or vs versus before instead rather",
-    "want wants but no not never to will options option candidate eligible for",
+    "want wants but no not never to will options option candidate eligible for intend intended intending",
+    "intent intention aim aiming scheduled",
 )
 # "before" and "earlier" mark the past only at the end of a clause: "had InO before." is history,
 # "InO before transplant" is a plan.
@@ -104,7 +105,7 @@ def _given_before(c: Collector, start: int) -> bool:
 _HSCT = (
     r"(?:allo(?:geneic)?[\s-]*(?:hsct|hct|sct|bmt|(?:stem[\s-]cell[\s-]|bone[\s-]marrow[\s-])?transplant(?:ation)?)"
     r"|allo[\s-]?sct|allo(?:geneic)?(?![\s-]*car)|hsct|hct|sct|bmt|(?:stem[\s-]cell|bone[\s-]marrow)[\s-]transplant(?:ation)?"
-    r"|transplant(?:ation|ed)?)"
+    r"|transplant(?:ation|ed)?|allograft(?:ed)?)"
 )
 _HSCT_TERM = re.compile(rf"\b{_HSCT}\b")
 _NOT_FEASIBLE = re.compile(
@@ -136,7 +137,7 @@ _DECLINES = re.compile(
 _PLAN_BEFORE = re.compile(
     r"\b(?:plan|plans|planned|planning|intend|intended|intending|intention|intent|aim|aiming|going|proceed|"
     r"proceeding|bridge|bridging|consolidate|consolidation|consolidating|consolidative|refer|referred|referral|"
-    r"will|then|followed\s+by|prior\s+to|before|towards?|listed|scheduled|booked|eventual|eventually|definitive|"
+    r"will|go|then|followed\s+by|prior\s+to|before|towards?|listed|scheduled|booked|eventual|eventually|definitive|"
     r"subsequent|subsequently|upfront|straight)\b"
 )
 _PLAN_AFTER = re.compile(
@@ -240,6 +241,9 @@ _FULL_NAMES = re.compile(
 _CONDITIONING_CONTEXT = re.compile(
     r"\b(?:conditioning|myeloablative|mac|ric|reduced[\s-]intensity|transplant|hsct|allo)\b"
 )
+_CONDITIONING_ONLY = re.compile(
+    r"\b(?:tbi|busulfan|busulphan|bu|treosulfan|treo|thiotepa|thio|melphalan|mel|carmustine|bcnu)\b", _I
+)
 _DUAL = re.compile(r"\b(?:dual|double|two|2)[\s-]+alkylat(?:or|ors|ing\s+agents?)\b", _I)
 _SINGLE = re.compile(r"\b(?:single|one|1)[\s-]+alkylat(?:or|ing\s+agent)\b", _I)
 
@@ -262,9 +266,10 @@ def extract_conditioning(c: Collector) -> None:
         if not spans:
             continue
         start, end = sentence.start + min(s for s, _ in spans), sentence.start + max(e for _, e in spans)
-        # Two alkylators are a regimen on their own (Bu/Cy); a single one counts only in a conditioning
-        # context, since Flu/Cy is also the lymphodepletion before CAR T.
+        # Two alkylators are a regimen on their own (Bu/Cy). Fewer count as "not dual" in a conditioning
+        # context or with a drug used only to condition (TBI/etoposide, Treo/Flu); Flu/Cy alone is
+        # also the lymphodepletion before CAR T, so it says nothing without context.
         if len(named) >= 2:
             c.judge("dual_alkylator_conditioning", True, start, end, negated=False)
-        elif named and _CONDITIONING_CONTEXT.search(text):
+        elif _CONDITIONING_CONTEXT.search(text) or _CONDITIONING_ONLY.search(text, min(s for s, _ in spans)):
             c.judge("dual_alkylator_conditioning", False, start, end, negated=False)

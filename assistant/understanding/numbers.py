@@ -144,7 +144,8 @@ _AGE_WITH_UNIT = re.compile(
 _AGED_IN_MONTHS = re.compile(r"\b(?:aged?|ages?\s+of)\s*[:=]?\s*(?P<n>\d{1,2})\s*(?P<m>months?|mos?|mths?)\b", _I)
 _AGE_PATTERNS = (
     re.compile(
-        rf"\b(?:aged?|ages?\s+of)\s*[:=]?\s*(?P<n>\d{{1,3}}(?:\.\d)?)(?!\d|[.,]\d|\s*(?:-|to)\s*\d){_NOT_AFTER_AGE}",
+        rf"\b(?:aged?|ages?\s+of)\s*[:=]?\s*(?P<n>\d{{1,3}}(?:\.\d)?)(?P<half>\s*(?:and\s+a\s+half|½))?"
+        rf"(?!\d|[.,]\d|\s*(?:-|to)\s*\d){_NOT_AFTER_AGE}",
         _I,
     ),
     re.compile(r"(?<![\w.^/-])(?P<n>\d{1,3})(?-i:[MF])(?![\w/%])"),
@@ -176,7 +177,7 @@ def extract_age(c: Collector) -> None:
         _age(c, match, round(float(match.group("n")) / 12, 2))
     for pattern in _AGE_PATTERNS:
         for match in pattern.finditer(c.low if pattern.flags & _I else c.norm):
-            _age(c, match, float(match.group("n")))
+            _age(c, match, float(match.group("n")) + (0.5 if match.groupdict().get("half") else 0))
 
 
 def _years(match: re.Match[str]) -> float:

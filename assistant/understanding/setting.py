@@ -85,7 +85,7 @@ _RELAPSE_WORD = r"\b(?:relapsed|relapses?|relapsing|recurred|recurrence)\b"
 _REMISSION_HISTORY = (
     # "relapsed 2 years after first CR", "relapse from CR2", "relapsing out of a second remission"
     re.compile(
-        rf"{_RELAPSE_WORD}(?:\s+[\w-]+){{0,5}}?\s+(?:after|from|following|post|out\s+of|in|during|off)\s+"
+        rf"{_RELAPSE_WORD}(?:\s+[\w-]+){{0,5}}?\s+(?:after|from|following|post|out\s+of|in|into|during|off)\s+"
         r"(?:(?:a|her|his|their|the|achieving|reaching|attaining|an?\s+(?:\w+\s+)?)\s*)?"
         + _NTH_REMISSION.format(o="o", n="n"),
         _I,
