@@ -149,7 +149,7 @@ _PRIOR_BEFORE = re.compile(
 )
 _PRIOR_CUE = re.compile(rf"{_PRIOR_BEFORE.pattern}|\b(?:after|following|since)\b")
 _PRIOR_AFTER = re.compile(
-    r"^(?:(?:in\s+)?(?:19|20)\d\d|\d+\s+(?:months?|years?|weeks?|mo|yrs?)\s+ago|previously|before|in\s+the\s+past|last\s+year)\b"
+    r"^(?:(?:(?:from|with)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){1,3}?)?(?:in\s+)?(?:19|20)\d\d|\d+\s+(?:months?|years?|weeks?|mo|yrs?)\s+ago|previously|before|in\s+the\s+past|last\s+year)\b"
 )
 
 

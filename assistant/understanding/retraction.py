@@ -81,6 +81,13 @@ _MISATTRIBUTED = re.compile(
     r"(?:patients|cases|charts|notes))\b",
     _I,
 )
+# "sorry, different patient": an apology before another patient corrects the last fact; no switch.
+_APOLOGY = re.compile(
+    r"\b(?:sorry|oops|apologies|my\s+bad|my\s+mistake|whoops)\b[\s,:;-]*(?:that\s+(?:was|is)\s+)?(?:(?:a|the)\s+)?"
+    r"(?:different|another|other|wrong)\s+(?:patient|pt|case)\b",
+    _I,
+)
+_CLAUSE_END = re.compile(r"[,;!?\n()]|\.(?!\d)")
 _CLAUSE_START = re.compile(r"[;!?\n:]|\.(?!\d)|\b(?:sorry|oops|apologies|correction|wait|actually|but)\b,?")
 
 _VERB = (
@@ -150,17 +157,28 @@ def _not_a_switch(c: Collector, match: re.Match[str]) -> bool:
 
 def _misattributions(c: Collector) -> None:
     """Clear the fields a "that was another patient's" remark names, and only those."""
-    for match in _MISATTRIBUTED.finditer(c.low):
+    for match in (*_MISATTRIBUTED.finditer(c.low), *_APOLOGY.finditer(c.low)):
+        if not c.free(*match.span()):
+            continue
         begin = max((m.end() for m in _CLAUSE_START.finditer(c.low, 0, match.start())), default=0)
+        if match.re is _APOLOGY:
+            # "CD22 90% (sorry, different patient)": the remark is about the clause before it.
+            begin = max((m.end() for m in _CLAUSE_START.finditer(c.low, 0, max(begin - 1, 0))), default=0)
+        end = match.end()
         named = _named_fields(c.low[begin : match.start()])
-        therapies = [t for t, pattern in THERAPY_PATTERNS if pattern.search(c.norm[begin : match.start()])]
-        c.claim(begin, match.end())
+        if not named and match.group(0).startswith(("wrong", "mixed")):
+            # "wrong patient for the KMT2A result": the field follows, within the clause.
+            stop = _CLAUSE_END.search(c.low, match.end())
+            end = stop.start() if stop else len(c.low)
+            named = _named_fields(c.low[match.end() : end])
+        therapies = [t for t, pattern in THERAPY_PATTERNS if pattern.search(c.norm[begin:end])]
+        c.claim(begin, end)
         if not named and not therapies:
             c.note("patient", "misattributed", match.start(), match.end())
         for field in named:
-            c.clear(field, begin, match.end(), own_words=True)
+            c.clear(field, begin, end, own_words=True)
         for therapy in therapies:
-            c.withdraw("prior_therapies", therapy, begin, match.end())
+            c.withdraw("prior_therapies", therapy, begin, end)
 
 
 def _named_fields(words: str) -> list[str]:

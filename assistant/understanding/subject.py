@@ -51,8 +51,13 @@ _ADJECTIVES = (
     r"hla[\s-]?(?:matched|identical)|matched|full|biological|healthy|potential|proposed|intended)[\s-]+){0,3}"
 )
 _PERSON = "|".join(sorted(_GENDER, key=len, reverse=True))
-_RELATIVE = re.compile(rf"\b(?P<det>{_DETERMINER})?{_ADJECTIVES}(?P<noun>{_PERSON})\b(?!\s*(?:-|\s)\s*(?:donor|history))")
-_DONOR = re.compile(rf"\b{_DETERMINER}?{_ADJECTIVES}(?:(?:sibling|sib|family|unrelated|haplo\w*|mud|msd|mrd)\s+)?donor'?s?\b")
+_RELATIVE = re.compile(rf"\b(?P<det>{_DETERMINER})?{_ADJECTIVES}(?P<noun>{_PERSON})\b(?![\s-]+(?:donor|history|hx)\b)")
+# "sibling donor allo", "donor-derived cells": the donor names a kind of transplant, not a subject.
+_DONOR = re.compile(
+    rf"\b{_DETERMINER}?{_ADJECTIVES}(?:(?:sibling|sib|family|unrelated|haplo\w*|mud|msd|mrd)\s+)?donor'?s?\b"
+    r"(?![\s-]*(?:allo\w*|hsct|hct|sct|bmt|transplant\w*|graft|cells?|lymphocytes?|dli|stem|derived|chimerism|"
+    r"search|work[\s-]?up|source|type|match))"
+)
 _OTHER_PATIENT = re.compile(
     r"\b(?:(?:my|our|the|a|an|one|that)\s+)?(?:other|different|previous|last|second|another)\s+(?:patient|pt|case|kid|child|boy|girl|man|woman|lady)\b"
     r"|\banother\s+(?:patient|pt|case)\b|\bsome(?:one|body)\s+else\b"
@@ -60,7 +65,7 @@ _OTHER_PATIENT = re.compile(
 _FAMILY_HISTORY = re.compile(r"\b(?:family\s+(?:history|hx)|fhx|fh)\b(?:\s+(?:of|is|:|-))?")
 # Where a clause may start: the sentence start, punctuation, a conjunction, or a filler word.
 _CLAUSE_LEAD = re.compile(
-    r"(?:^|[,;:(\[\n-]|\b(?:and|but|while|whereas|also|plus|though|although|so)\b)"
+    r"(?:^|[,;:(\[\n!?-]|\.(?!\d)|\b(?:and|but|while|whereas|also|plus|though|although|so)\b)"
     r"(?:\s*(?:sorry|fyi|btw|also|incidentally|of\s+note|note|ok|okay|and|but|oh|then)\b[,:]?)*\s*$"
 )
 _SENTENCE_END = re.compile(r"[;!?\n]|\.(?!\d)")
