@@ -50,6 +50,7 @@ _BLOCKERS = word_set(
     "want wants but no not never to will options option candidate eligible for intend intended intending",
     "intent intention aim aiming scheduled",
 )
+_NOT_PLANS = word_set("no not never but now")
 # "before" and "earlier" mark the past only at the end of a clause: "had InO before." is history,
 # "InO before transplant" is a plan.
 _PAST_AFTER = re.compile(
@@ -89,16 +90,19 @@ def extract_therapies(c: Collector) -> None:
 
 def _given_before(c: Collector, start: int) -> bool:
     words = c.scope.sentence_before(start)
+    planned = False
     for i in range(len(words) - 1, -1, -1):
         if words[i] in _BLOCKERS and not (
             words[i] == "to" and i > 0 and words[i - 1] in ("refractory", "resistant", "exposed")
         ):
-            words = words[i + 1 :]
+            # "no CR after induction" is not a plan; "HSCT intended after InO" is.
+            words, planned = words[i + 1 :], words[i] not in _NOT_PLANS
             break
     window = " ".join(words)
     if _STRONG_BEFORE.search(window):
         return True
-    return bool(_WEAK_BEFORE.search(window)) and not c.scope.is_question(start)
+    # "after InO" orders a plan when a plan or a question comes before it ("HSCT intended after InO").
+    return bool(_WEAK_BEFORE.search(window)) and not planned and not c.scope.is_question(start)
 
 
 # -- transplant ------------------------------------------------------------------------------------
