@@ -13,6 +13,9 @@ cannot read them again:
                 failed" is claimed here, so it is not read as a CAR T given), pump
 7. history      prior therapies, transplant, conditioning
 
+Whose facts: every event is judged where it sits (`scope`): negated, hypothetical, or in a clause
+about a third person (`subject`: "his brother, the donor, is 19"), which stores nothing.
+
 Conventions for bounds, ranges and qualitative values are in `numbers` and `antigens`; how
 conflicting statements resolve is in `update`.
 """
@@ -21,10 +24,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from assistant.understanding.age import extract_age
 from assistant.understanding.antigens import extract_antigens
 from assistant.understanding.flags import extract_flags
 from assistant.understanding.history import extract_conditioning, extract_therapies, extract_transplant
-from assistant.understanding.numbers import extract_age, extract_bilirubin, extract_blasts, extract_cycles
+from assistant.understanding.numbers import extract_bilirubin, extract_blasts, extract_cycles
 from assistant.understanding.retraction import extract_retractions
 from assistant.understanding.setting import extract_ph, extract_setting
 from assistant.understanding.update import Collector, FactNote, FactUpdate

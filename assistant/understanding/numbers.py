@@ -1,14 +1,8 @@
-"""Numbers about the patient: age, marrow blasts, bilirubin as a multiple of ULN, planned InO cycles.
+"""Numbers about the patient: marrow blasts, bilirubin as a multiple of ULN, planned InO cycles
+(the age is read in `age`, with its unit).
 
-A number is only read when the words around it say what it is: "62-year-old", "85% blasts",
-"bilirubin 1.5x ULN", "2 cycles of InO". A bare number counts as an age only when it is the whole
-message (the planner may just have asked for the age). So "2 cycles", "CD22 60%", "10^-3",
-"grade 3", "4 weeks", "day 28" and "25 mg" are never ages.
-
-Ages are read with their unit, in years to two decimals: "18-month-old" and "19 mo boy" -> 1.58,
-"7 months old" -> 0.58, "3.5 yo" -> 3.5, "2 and a half year old" / "2½ y/o" -> 2.5, "a two-year-old"
--> 2. A count of months or weeks is an age only with "old" or a person after it ("19 mo boy"):
-"relapsed 19 mo after CR1" is a duration.
+A number is only read when the words around it say what it is: "85% blasts", "bilirubin 1.5x
+ULN", "2 cycles of InO".
 
 Conventions (chosen to keep the rules honest; each one leaves a note with the words used):
 - An exact number is stored as given.
@@ -33,7 +27,7 @@ from __future__ import annotations
 import re
 
 from assistant.understanding.update import Collector, NoteKind
-from assistant.understanding.vocabulary import AGE_RANGE, BILIRUBIN_RANGE, CYCLES_RANGE, INO_TERM, PCT_RANGE
+from assistant.understanding.vocabulary import BILIRUBIN_RANGE, CYCLES_RANGE, INO_TERM, PCT_RANGE
 
 _I = re.IGNORECASE
 NUM = r"\d{1,3}(?:[.,]\d{1,2})?(?!\d)"
@@ -113,94 +107,6 @@ def record_amount(
     value = read_amount(collector, match, field, cautious_high=cautious_high, limits=limits)
     if value is not None:
         collector.set(field, tidy(value), start, end, history=collector.scope.history(start, end))
-
-
-# -- age -------------------------------------------------------------------------------------------
-_NOT_AFTER_AGE = (
-    r"(?!\s*(?:%|x\b|mg|g\b|kg|cycles?|weeks?|wks?|days?|months?|mos?\b|hours?|cm|mm|ml|/|\^|uln|times|fold|"
-    r"percent|\.\d))"
-)
-_NUMBER_WORDS = {
-    w: i
-    for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-        "seventeen eighteen nineteen twenty".split()
-    )
-}
-_QTY = (
-    rf"(?:(?<![\d.^/-])(?P<n>\d{{1,3}}(?:\.\d{{1,2}})?)|\b(?P<w>{'|'.join(sorted(_NUMBER_WORDS, key=len, reverse=True))}))"
-    r"(?P<half>\s*-?\s*(?:and\s+a\s+half|½)|½)?"
-)
-_PERSON_AFTER = r"(?:\s*,?\s*(?:old\s+)?(?:boy|girl|infant|baby|toddler|child|kid|male|female|(?-i:[MF]))\b)"
-# One reading per unit: years, months, weeks. Months and weeks need "old" or a person after them.
-_AGE_WITH_UNIT = re.compile(
-    rf"{_QTY}\s*-?\s*(?:"
-    r"(?P<y>(?:years?|yrs?|yr|y)\.?[\s-]*(?:old|of\s+age)\b|(?:y/o|y\.o\.?|yo|yro|yoa)(?![a-z]))"
-    rf"|(?P<m>(?:months?|mos?|mths?)\.?(?:[\s-]*old\b|(?={_PERSON_AFTER}))|m/o\b)"
-    r"|(?P<wk>(?:weeks?|wks?)\.?[\s-]*old\b)"
-    r")",
-    _I,
-)
-_AGED_IN_MONTHS = re.compile(r"\b(?:aged?|ages?\s+of)\s*[:=]?\s*(?P<n>\d{1,2})\s*(?P<m>months?|mos?|mths?)\b", _I)
-_AGE_PATTERNS = (
-    re.compile(
-        rf"\b(?:aged?|ages?\s+of)\s*[:=]?\s*(?P<n>\d{{1,3}}(?:\.\d)?)(?P<half>\s*(?:and\s+a\s+half|½))?"
-        rf"(?!\d|[.,]\d|\s*(?:-|to)\s*\d){_NOT_AFTER_AGE}",
-        _I,
-    ),
-    re.compile(r"(?<![\w.^/-])(?P<n>\d{1,3})(?-i:[MF])(?![\w/%])"),
-    re.compile(r"(?<![\w.^/-])(?P<n>\d{1,3})\s?/\s?(?-i:[MF])\b"),
-    re.compile(
-        r"\b(?:she|he|patient|pt|they)(?:'s|\s+is|\s+are|\s+was)\s+(?:now\s+|only\s+|just\s+)?"
-        rf"(?P<n>\d{{1,3}})(?!\d|[.,]\d){_NOT_AFTER_AGE}(?!\s*(?:-|to)\s*\d)",
-        _I,
-    ),
-    re.compile(
-        r"(?:^|(?<=[.;!?\n]))\s*(?P<n>\d{1,3})\s*(?:years?|yrs?|y)\s*,?\s*(?:male|female|man|woman|boy|girl|m|f)\b",
-        _I,
-    ),
-)
-_WHOLE_MESSAGE_AGE = re.compile(
-    r"^\s*(?:age\s*[:=]?\s*)?(?P<n>\d{1,3}(?:\.\d)?)\s*(?:y|yo|yrs?|years?)?\s*[.!]?\s*$", _I
-)
-
-
-def extract_age(c: Collector) -> None:
-    whole = _WHOLE_MESSAGE_AGE.match(c.low)
-    if whole:
-        _age(c, whole, float(whole.group("n")))
-        return
-    # Matched on the case-preserving text: "19 mo M" has a sex, "19 mo m" does not.
-    for match in _AGE_WITH_UNIT.finditer(c.norm):
-        _age(c, match, _years(match))
-    for match in _AGED_IN_MONTHS.finditer(c.low):
-        _age(c, match, round(float(match.group("n")) / 12, 2))
-    for pattern in _AGE_PATTERNS:
-        for match in pattern.finditer(c.low if pattern.flags & _I else c.norm):
-            _age(c, match, float(match.group("n")) + (0.5 if match.groupdict().get("half") else 0))
-
-
-def _years(match: re.Match[str]) -> float:
-    """The age a unit-bearing match states, in years (months / 12, weeks / 52)."""
-    amount = float(match.group("n")) if match.group("n") else float(_NUMBER_WORDS[match.group("w").lower()])
-    if match.group("half"):
-        amount += 0.5
-    if match.group("m"):
-        return round(amount / 12, 2)
-    if match.group("wk"):
-        return round(amount / 52, 2)
-    return amount
-
-
-def _age(c: Collector, match: re.Match[str], years: float) -> None:
-    start, end = match.span()
-    if not c.free(start, end):
-        return
-    c.claim(start, end)
-    if AGE_RANGE[0] <= years <= AGE_RANGE[1]:
-        c.set("age_years", tidy(years), start, end)
-    else:
-        c.note("age_years", "out_of_range", start, end)
 
 
 # -- marrow blasts -----------------------------------------------------------------------------------
@@ -330,6 +236,12 @@ _PAST_CYCLES = re.compile(
 )
 
 
+# "InO x3 cycles given": cycles already given are history, whatever words come before.
+_GIVEN_AFTER = re.compile(
+    r"\s*(?:(?:cycles?|courses?)\s+)?(?:were\s+|was\s+|have\s+been\s+)?(?:given|received|completed|done|already|previously)\b"
+)
+
+
 def extract_cycles(c: Collector) -> None:
     for pattern in _CYCLE_PATTERNS:
         for match in pattern.finditer(c.low):
@@ -337,7 +249,7 @@ def extract_cycles(c: Collector) -> None:
             # Cycles already given are history, not a plan; the therapy extractor records the InO.
             if not c.free(start, end) or _PAST_CYCLES.search(
                 c.scope.clause_before(start, words=4, stop_at_words=False)
-            ):
+            ) or _GIVEN_AFTER.match(c.low, end):
                 continue
             first, second = _count(match.group("n")), _count(match.groupdict().get("n2"))
             cycles = max(first, second)

@@ -50,6 +50,7 @@ _STATUS_PATTERNS: tuple[tuple[DiseaseStatus, re.Pattern[str]], ...] = (
             rf"\b(?:second|2nd|third|3rd|fourth|4th|fifth|5th|subsequent|multiple|later|repeated)\s+{_KIND}relapses?\b"
             r"|\bsecond\s+or\s+(?:later|greater|subsequent)\s+relapse\b|\bmultiply[\s-]+relapsed\b"
             r"|\brelapsed\s+(?:for\s+the\s+(?:second|third|fourth|2nd|3rd)\s+time|twice|again|(?:two|three|2|3)\s+times)\b"
+            r"|\brelapse[sd]?\s*(?:#|no\.?\s*|number\s+|x\s*)[2-9]\b"
             r"|\b(?:two|three|four|2|3|4)\s+(?:prior\s+|previous\s+)?relapses\b|\b(?:>=|≥|at\s+least\s+)\s*(?:2|two)\s+relapses\b",
             _I,
         ),
@@ -151,7 +152,7 @@ def _remission_history(c: Collector) -> bool:
             nth = _ORDINALS.get((match.group("o") or "").lower()) or int(match.group("n") or 0)
             if not nth:
                 continue
-            c.claim(start, end)
+            # Not claimed: "CR1 after induction, relapsed" also names a line of chemotherapy.
             found = True
             c.judge("disease_status", "first_relapse" if nth == 1 else "second_or_later_relapse", start, end)
     return found

@@ -32,7 +32,10 @@ Gender = Literal["male", "female", "any"]
 Kind = Literal["relative", "donor", "other_patient"]
 
 _MALE = "brother father dad daddy papa son husband uncle grandfather grandpa nephew stepfather stepbrother"
-_FEMALE = "sister mother mum mom mummy mommy mama daughter wife aunt aunty auntie grandmother grandma granny niece stepmother stepsister"
+_FEMALE = (
+    "sister mother mum mom mummy mommy mama daughter wife aunt aunty auntie grandmother grandma granny niece "
+    "stepmother stepsister"
+)
 _ANY = "sibling sib parent parents cousin twin partner spouse grandparent grandparents relative relatives family"
 _GENDER: dict[str, Gender] = {
     **{w: "male" for w in _MALE.split()},
@@ -40,7 +43,7 @@ _GENDER: dict[str, Gender] = {
     **{w: "any" for w in _ANY.split()},
 }
 # A child or a partner is the patient's relative only when possessed: "the daughter" may be the patient.
-_NEEDS_POSSESSIVE = frozenset("son daughter husband wife partner spouse".split())
+_NEEDS_POSSESSIVE = frozenset(["son", "daughter", "husband", "wife", "partner", "spouse"])
 
 _DETERMINER = (
     r"(?:(?:his|her|their|the|my|our|a|an|one|pt'?s|patient'?s|the\s+patient'?s|(?:the\s+)?(?:boy|girl|child|kid|"
@@ -75,7 +78,9 @@ _REPORTING = re.compile(
 )
 _PATIENT_ANCHOR = re.compile(r"\b(?:the|my|our|this)\s+(?:patient|pt)\b(?!\s*'s)|\bpt\b(?!\s*'s)")
 _PRONOUN = re.compile(r"(?:^|[,;:(]|\b(?:and|but|while|whereas)\b)\s*(?P<p>he|she|him|his|her|hers)\b")
-_PRONOUN_GENDER: dict[str, Gender] = {"he": "male", "him": "male", "his": "male", "she": "female", "her": "female", "hers": "female"}
+_PRONOUN_GENDER: dict[str, Gender] = {
+    "he": "male", "him": "male", "his": "male", "she": "female", "her": "female", "hers": "female"
+}
 
 
 @dataclass(frozen=True)
@@ -102,8 +107,10 @@ def third_party_spans(low: str) -> list[ThirdParty]:
 
 def _subjects(low: str) -> list[tuple[int, Kind, Gender]]:
     found: list[tuple[int, Kind, Gender]] = []
-    for pattern, kind in ((_RELATIVE, "relative"), (_DONOR, "donor"), (_OTHER_PATIENT, "other_patient"),
-                          (_FAMILY_HISTORY, "relative")):
+    readings: tuple[tuple[re.Pattern[str], Kind], ...] = (
+        (_RELATIVE, "relative"), (_DONOR, "donor"), (_OTHER_PATIENT, "other_patient"), (_FAMILY_HISTORY, "relative")
+    )
+    for pattern, kind in readings:
         for match in pattern.finditer(low):
             start = match.start()
             if start < len(low) and low[start] == " ":

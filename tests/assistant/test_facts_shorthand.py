@@ -36,6 +36,12 @@ REMISSION_HISTORY: list[Row] = [
     ("induction failure", {"disease_status": "refractory", "prior_therapies": ["chemotherapy"]}),
     ("no remission after two induction courses", {"disease_status": "refractory", "prior_therapies": ["chemotherapy"]}),
     ("primary resistant disease", {"disease_status": "refractory"}),
+    ("relapse #2", {"disease_status": "second_or_later_relapse"}),
+    ("relapsed x2", {"disease_status": "second_or_later_relapse"}),
+    (
+        "dx 2021, CR1 after induction, relapsed 2023",
+        {"disease_status": "first_relapse", "prior_therapies": ["chemotherapy"]},
+    ),
     ("MRD+ in CR2", {"disease_status": "mrd_positive"}),
 ]
 # Remission without a numbered relapse, or a relapse that is history: no setting.
@@ -61,6 +67,8 @@ AGES: list[Row] = [
     ("2½ y/o", {"age_years": 2.5}),
     ("age 3 and a half", {"age_years": 3.5}),
     ("a two-year-old", {"age_years": 2}),
+    ("sixty-two-year-old", {"age_years": 62}),
+    ("pt is 4 and a half", {"age_years": 4.5}),
     ("65-yr-old woman", {"age_years": 65}),
 ]
 # A count of months is a duration unless "old" or a person follows it.
@@ -120,6 +128,11 @@ THERAPY_VERBS: list[Row] = [
 ]
 # Present forms and intentions are plans, never history.
 THERAPY_PLANS = ["bridging with InO", "HSCT intended after InO", "should we salvage with blina?"]
+
+
+@pytest.mark.parametrize(("text", "cycles"), [("plan InO x 3 cycles", 3), ("InO x3 cycles given", None)])
+def test_cycles_already_given_are_not_a_plan(text: str, cycles: int | None) -> None:
+    assert extract_facts(text).set.get("planned_ino_cycles") == cycles
 
 BILIRUBIN: list[Row] = [
     ("bili 30 umol/L, ULN 21", {"bilirubin_x_uln": 1.43}),
