@@ -31,7 +31,7 @@ _INTENSITY = (
 )
 _CD22_GAP = (
     r"(?:\s*(?:[:=]|\+|\(|\)|~)\s*|(?:[\s-]+|(?<=[(:=+~]))(?:positive|positivity|pos|expression|expressed|expressing|is|was|are|"
-    rf"in|on|at|of|about|the|\+ve|by|flow|level|now|blasts?|{_INTENSITY})){{0,5}}"
+    rf"in|on|at|of|about|the|\+ve|by|flow|level|now|blasts?|actually|really|still|only|just|{_INTENSITY})){{0,5}}"
 )
 _CD22_NUMBER_FIRST = re.compile(rf"{_CD22}{_CD22_GAP}\s*{AMOUNT}{PERCENT}{_OF_BLASTS}", _I)
 _CD22_NEGATIVE_IN = re.compile(

@@ -118,7 +118,7 @@ FACTS: tuple[BooleanFact, ...] = (
             r"\blymphopeni[ac]\b",
             r"\blymphocytopenia\b",
             r"\b(?:low|poor)\s+(?:alc|absolute\s+lymphocyte\s+counts?|lymphocytes?|lymphocyte\s+counts?|cd3\+?(?:\s+counts?)?)",
-            r"\b(?:alc|cd3\+?(?:\s+counts?)?|lymphocyte\s+counts?)\s+(?:is\s+|are\s+)?(?:very\s+)?low\b",
+            r"\b(?:alc|cd3\+?(?:\s+counts?)?|lymphocytes|lymphocyte\s+counts?)\s+(?:is\s+|are\s+)?(?:very\s+)?low\b",
         ),
         absent=(
             rf"\b(?:normal|adequate|good|healthy|preserved|sufficient)\s+(?:cd3\+?\s+)?{_T}",
@@ -140,7 +140,7 @@ FACTS: tuple[BooleanFact, ...] = (
             r"\b(?:blasts|wbc|white\s+(?:cell\s+)?count)\s+(?:is\s+|are\s+)?(?:rising|climbing|doubling)\s+(?:fast|quickly|rapidly)",
         ),
         absent=(
-            r"\bslow(?:ly)?\s+(?:progressing|progression|rising)",
+            r"\bslow(?:ly)?\s+(?:progressing|progression|rising|growing|kinetics|tempo)",
             r"\bindolent\b",
             r"\bstable\s+disease\b",
             r"\bcan\s+(?:afford\s+to\s+)?wait\b",

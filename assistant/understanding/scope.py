@@ -68,7 +68,8 @@ _NEGATION_BEFORE = re.compile(
     r"lacking|neither|nor|none|non|excluded|isn't|wasn't|aren't|doesn't|didn't|hasn't|no\s+longer)\b"
 )
 _NEGATION_AFTER = re.compile(
-    r"^(?:(?:is|are|was|were|status|remains|now|test|testing|result|by|on|flow|fish|pcr)\s+)*"
+    r"^(?:(?:is|are|was|were|status|remains|now|test|testing|tests?|result|results|by|on|flow|fish|pcr|ngs|came|come|"
+    r"comes|back|returned|reported|shows?|showed|turned|out|actually|also|still|confirmed|as)\s+)*"
     r"(?:neg|negative|ve|absent|none|not\s+(?:present|detected|seen|involved|rearranged|found|identified)|"
     r"ruled\s+out|excluded|wild\s+type|wildtype|wt|germline|intact|unrearranged|free|cleared|resolved)\b"
 )

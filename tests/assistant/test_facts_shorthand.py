@@ -83,6 +83,7 @@ CD22_FIGURES: list[Row] = [
     ("CD22 positive (dim) in 50%", {"cd22_positive_pct": 50}),
     ("CD22 partially expressed on 40% of blasts", {"cd22_positive_pct": 40}),
     ("CD22 70% of blasts", {"cd22_positive_pct": 70}),
+    ("CD22 is actually 40%", {"cd22_positive_pct": 40}),
     ("CD22+ in 85%", {"cd22_positive_pct": 85}),
     ("CD19/CD22+ (80%)", {"cd19": "positive", "cd22_positive_pct": 80}),
     ("CD19+ CD22+ (90%)", {"cd19": "positive", "cd22_positive_pct": 90}),
@@ -108,6 +109,8 @@ NEGATION_SHORTHAND: list[Row] = [
     ("BCR-ABL1 not detected", {"ph_positive": False}),
     ("KMT2A wt", {"kmt2a_rearranged": False}),
     ("MLL germline", {"kmt2a_rearranged": False}),
+    ("the KMT2A result came back negative", {"kmt2a_rearranged": False}),
+    ("KMT2A came back positive", {"kmt2a_rearranged": True}),
 ]
 
 THERAPY_VERBS: list[Row] = [
