@@ -39,7 +39,7 @@ _STRONG_BEFORE = re.compile(
     r"relapsed|relapse|relapsing|refractory|resistant|s/p|status\s+post|received|had|got|given|treated|exposed|"
     r"history\s+of|hx\s+of|already|underwent|completed|pretreated|despite|salvaged|bridged|re-?induced|induced|"
     r"rescued|consolidated|re-?treated|managed|achieved|reached|attained|responded|response\s+to|remission\s+with|"
-    r"cr\s+with|exposure\s+to|(?:was|were|been)\s+on)\b"
+    r"cr\s+with|exposure\s+to|(?:was|were|been)\s+on|went\s+on\s+to|lines)\b"
 )
 _WEAK_BEFORE = re.compile(r"\b(?:after|following|post|since)\b")
 _CUE = re.compile(rf"{_STRONG_BEFORE.pattern}|{_WEAK_BEFORE.pattern}")
@@ -56,9 +56,18 @@ _NOT_PLANS = word_set("no not never but now")
 _PAST_AFTER = re.compile(
     r"^[\s-]*(?:refractory|exposed|pretreated|experienced|failure|failed|resistant)\b|^\s+(?:\w+\s+){0,3}?"
     r"(?:previously|in\s+the\s+past|(?:before|earlier)(?=\s*(?:[,.;:!?)]|$))|already|ago|last\s+(?:year|month|week)"
-    r"|(?:in\s+)?(?:19|20)\d\d)\b|^\s+(?:was|were)\s+(?:given|received|tried|used|stopped|discontinued|held)\b"
+    r"|(?:in\s+)?(?:19|20)\d\d)\b|^\s*\(\s*(?:19|20)\d\d\b|^\s+(?:was|were)\s+(?:given|received|tried|used|stopped|discontinued|held)\b"
     r"|^\s+(?:stopped|discontinued|held|interrupted|halted)\b|^[\s-]*na[iï]ve\b",
     _I,
+)
+
+
+# What the disease did after the drug says the drug was given: "blina x2 then relapsed", "InO, no
+# response", "started blina in March, progressed".
+_OUTCOME_AFTER = re.compile(
+    r"^[^.;!?\n]{0,40}?(?:\b(?:then|but|and|with)\b|,)\s*(?:(?:she|he|they|it|disease)\s+)?(?:has\s+|had\s+)?(?:relapsed|"
+    r"progressed|failed|refractory|resistant|no\s+response|did\s+not\s+respond|didn't\s+respond|not\s+responding|"
+    r"stopped|discontinued|mrd[\s-]*(?:positive|\+|persistent))\b"
 )
 
 
@@ -76,7 +85,9 @@ def extract_therapies(c: Collector) -> None:
             never = _NEVER_GIVEN.search(c.scope.clause_before(start, words=6, stop_at_words=False))
             if never or re.match(r"^[\s-]*na[iï]ve\b", after):
                 c.withdraw("prior_therapies", therapy, start, end)
-            elif _given_before(c, start) or _PAST_AFTER.search(after):
+            elif _given_before(c, start) or _PAST_AFTER.search(after) or (
+                _OUTCOME_AFTER.search(after) and not c.scope.is_question(start) and "if" not in after.split()
+            ):
                 past = _PAST_AFTER.match(after)
                 shown_end = end + past.end() if past and past.end() < 30 else end
                 c.set(
@@ -93,7 +104,7 @@ def _given_before(c: Collector, start: int) -> bool:
     planned = False
     for i in range(len(words) - 1, -1, -1):
         if words[i] in _BLOCKERS and not (
-            words[i] == "to" and i > 0 and words[i - 1] in ("refractory", "resistant", "exposed")
+            words[i] == "to" and i > 0 and words[i - 1] in ("refractory", "resistant", "exposed", "on")
         ):
             # "no CR after induction" is not a plan; "HSCT intended after InO" is.
             words, planned = words[i + 1 :], words[i] not in _NOT_PLANS
@@ -135,6 +146,10 @@ _DONOR_FOUND = re.compile(
     r"(?!\s+(?:search|work[\s-]?up\s+(?:ongoing|pending)|pending|to\s+be))",
     _I,
 )
+_NOT_PLANNED = re.compile(
+    rf"\b{_HSCT}\s+(?:is\s+|was\s+)?not\s+(?:currently\s+)?(?:planned|intended|scheduled|the\s+plan|being\s+considered)\b",
+    _I,
+)
 _DECLINES = re.compile(
     rf"\b(?:declines?|declined|refuses?|refused|(?:does\s+not|doesn't)\s+want)\s+(?:an?\s+)?{_HSCT}\b", _I
 )
@@ -153,7 +168,9 @@ _PRIOR_BEFORE = re.compile(
 )
 _PRIOR_CUE = re.compile(rf"{_PRIOR_BEFORE.pattern}|\b(?:after|following|since)\b")
 _PRIOR_AFTER = re.compile(
-    r"^(?:(?:(?:from|with)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){1,3}?)?(?:in\s+)?(?:19|20)\d\d|\d+\s+(?:months?|years?|weeks?|mo|yrs?)\s+ago|previously|before|in\s+the\s+past|last\s+year)\b"
+    r"^[\s-]*na[iï]ve\b"
+    r"|^(?:(?!(?:planned|scheduled|booked|intended|expected|for)\b)[\w-]+\s+){0,4}?(?:in\s+)?(?:19|20)\d\d\b"
+    r"|^(?:(?:(?:from|with)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){1,3}?)?(?:in\s+)?(?:19|20)\d\d|\d+\s+(?:months?|years?|weeks?|mo|yrs?)\s+ago|previously|before|in\s+the\s+past|last\s+year)\b"
 )
 
 
@@ -163,6 +180,7 @@ def extract_transplant(c: Collector) -> None:
         (_FEASIBLE, "hsct_feasible", True),
         (_DONOR_FOUND, "hsct_feasible", True),
         (_DECLINES, "hsct_planned", False),
+        (_NOT_PLANNED, "hsct_planned", False),
     ):
         for match in pattern.finditer(c.low):
             if c.free(*match.span()):
@@ -177,8 +195,8 @@ def extract_transplant(c: Collector) -> None:
         c.claim(start, end)
         before = c.scope.clause_before(start, words=6, stop_at_words=False)
         after = c.scope.after(end)
-        if _PRIOR_AFTER.search(after):
-            c.judge("prior_hsct", True, start, end, negated=False)
+        if _PRIOR_AFTER.search(after) or re.match(r"[\s-]*na[iï]ve\b", c.low[end:]):
+            c.judge("prior_hsct", not re.match(r"[\s-]*na[iï]ve\b", c.low[end:]), start, end, negated=False)
         elif (
             _PLAN_BEFORE.search(before) and not re.search(r"\b(?:post|after|following|s/p)$", before)
         ) or _PLAN_AFTER.search(after):

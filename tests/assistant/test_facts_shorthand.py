@@ -128,9 +128,24 @@ THERAPY_VERBS: list[Row] = [
     ("had an allograft in 2020", {"prior_hsct": True}),
     ("allo from MUD 2019", {"prior_hsct": True}),
     ("matched sibling donor allo in 2019", {"prior_hsct": True}),
+    ("allo-HSCT in CR2 in 2019", {"prior_hsct": True}),
+    ("transplant-naive", {"prior_hsct": False}),
+    # what the disease did after a drug says it was given
+    ("blina x2 cycles then relapsed", {"prior_therapies": ["blinatumomab"]}),
+    ("2 cycles of blinatumomab, no response", {"prior_therapies": ["blinatumomab"]}),
+    ("started blina in March, progressed", {"prior_therapies": ["blinatumomab"]}),
+    ("she went on to blina", {"prior_therapies": ["blinatumomab"]}),
+    ("blina (2022), InO (2023)", {"prior_therapies": ["blinatumomab", "inotuzumab_ozogamicin"]}),
+    (
+        "prior lines: hyper-CVAD, blina, InO",
+        {"prior_therapies": ["blinatumomab", "inotuzumab_ozogamicin", "chemotherapy"]},
+    ),
 ]
 # Present forms and intentions are plans, never history.
-THERAPY_PLANS = ["bridging with InO", "HSCT intended after InO", "should we salvage with blina?"]
+THERAPY_PLANS = [
+    "bridging with InO", "HSCT intended after InO", "should we salvage with blina?",
+    "plan 2 cycles of blina, then transplant", "options: blina, InO, then allo",
+]
 
 
 @pytest.mark.parametrize(("text", "cycles"), [("plan InO x 3 cycles", 3), ("InO x3 cycles given", None)])
@@ -151,6 +166,7 @@ BILIRUBIN_UNIT_ONLY = ["bili 40 umol/L", "bilirubin 2.1 mg/dL", "bilirubin 35 µ
 
 TRANSPLANT_AND_PUMP: list[Row] = [
     ("plan allo once in CR", {"hsct_planned": True}),
+    ("HSCT not planned", {"hsct_planned": False}),
     ("would go to transplant", {"hsct_planned": True}),
     ("transplant from her sister planned", {"hsct_planned": True}),
     ("not a transplant candidate", {"hsct_feasible": False}),
