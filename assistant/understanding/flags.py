@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.understanding.subject import Kind
 from assistant.understanding.update import Collector
 
 _I = re.IGNORECASE
@@ -182,6 +183,9 @@ FACTS: tuple[BooleanFact, ...] = (
     ),
 )
 
+# The family chooses the logistics for a child: "mum doesn't want a pump" is the patient's preference.
+_SPEAKS_FOR: dict[str, tuple[Kind, ...]] = {"prefers_no_pump": ("relative",)}
+
 _COMPILED = tuple(
     (
         fact.field,
@@ -202,4 +206,4 @@ def extract_flags(c: Collector) -> None:
                     start, end = match.span()
                     if c.free(start, end):
                         c.claim(start, end)
-                        c.judge(field, value, start, end, negated=negated)
+                        c.judge(field, value, start, end, negated=negated, speaks_for=_SPEAKS_FOR.get(field, ()))

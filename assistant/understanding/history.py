@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 
 from assistant.understanding.scope import word_set
+from assistant.understanding.subject import Kind
 from assistant.understanding.update import Collector
 from assistant.understanding.vocabulary import THERAPY_PATTERNS
 
@@ -187,7 +188,9 @@ def extract_transplant(c: Collector) -> None:
                 c.claim(*match.span())
                 # "Is he a transplant candidate?" asks for a judgement; it states nothing.
                 if not (field == "hsct_feasible" and c.scope.is_question(match.start())):
-                    c.judge(field, value, *match.span(), negated=not value, patient_fact=pattern is _DONOR_FOUND)
+                    # A donor found (by the donor's or a relative's clause) is the patient's feasibility.
+                    via: tuple[Kind, ...] = ("donor", "relative") if pattern is _DONOR_FOUND else ()
+                    c.judge(field, value, *match.span(), negated=not value, speaks_for=via)
     for match in _HSCT_TERM.finditer(c.low):
         start, end = match.span()
         if not c.free(start, end):

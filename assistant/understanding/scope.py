@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from assistant.understanding.subject import ThirdParty, inside, third_party_spans
+from assistant.understanding.subject import Kind, ThirdParty, inside, third_party_spans
 
 Mode = Literal["patient", "hypothetical", "third_party"]
 
@@ -213,10 +213,12 @@ class Scope:
         """The third person ("his brother", "my other patient") a clause at ``pos`` is about, if any."""
         return inside(self.third_parties, pos)
 
-    def mode(self, start: int, *, patient_fact: bool = False) -> Mode:
-        """Whose fact a phrase at ``start`` states. ``patient_fact``: a fact about the patient even
-        inside a third person's clause ("the donor is lined up" says the patient can be transplanted)."""
-        if not patient_fact and self.third_party(start) is not None:
+    def mode(self, start: int, *, speaks_for: tuple[Kind, ...] = ()) -> Mode:
+        """Whose fact a phrase at ``start`` states. ``speaks_for``: third persons whose clause still
+        states this fact about the patient ("the donor is lined up" says the patient can be
+        transplanted; "mum doesn't want a pump" is the family's choice for a child)."""
+        other = self.third_party(start)
+        if other is not None and other.kind not in speaks_for:
             return "third_party"
         return "hypothetical" if self.hypothetical(start) else "patient"
 

@@ -19,6 +19,10 @@ The mechanism reads the grammar, not a list of example sentences:
   on its own, for whoever its subject is;
 - sentence boundaries end it ("Mum had breast cancer. He is Ph-negative.").
 
+Two facts stay the patient's inside such a clause, and their extractors say so (``speaks_for``):
+a donor found ("the donor is lined up": the patient can be transplanted), and the family's choice
+of logistics for a child ("mum doesn't want a pump"). Another patient speaks for nobody here.
+
 Pure: spans of the (lower-cased, same-length) message, computed once per message by `Scope`.
 """
 

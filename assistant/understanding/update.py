@@ -20,6 +20,7 @@ from typing import Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.understanding.scope import Mode, Scope
+from assistant.understanding.subject import Kind
 from assistant.understanding.vocabulary import FactValue, PriorTherapy
 
 NoteKind = Literal[
@@ -164,9 +165,9 @@ class Collector:
         *,
         history: bool = False,
         shown_from: int = -1,
-        patient_fact: bool = False,
+        speaks_for: tuple[Kind, ...] = (),
     ) -> None:
-        mode = self.scope.mode(start, patient_fact=patient_fact)
+        mode = self.scope.mode(start, speaks_for=speaks_for)
         self._events.append(_Event(field, "set", value, start, end, mode, history, shown_from))
 
     def clear(self, field: str, start: int, end: int, *, own_words: bool = False) -> None:
@@ -194,7 +195,7 @@ class Collector:
         *,
         negated: FactValue | None = None,
         shown_from: int = -1,
-        patient_fact: bool = False,
+        speaks_for: tuple[Kind, ...] = (),
     ) -> None:
         """The common reading of a phrase stating a fact: uncertain -> note; negated -> ``negated``
         (or a withdrawal of ``value`` when there is no opposite); hypothetical and third-person
@@ -205,12 +206,12 @@ class Collector:
             if negated is not None:
                 self.set(
                     field, negated, start, end, shown_from=self.scope.negation_start(start),
-                    patient_fact=patient_fact,
+                    speaks_for=speaks_for,
                 )
             elif isinstance(value, str):
                 self.withdraw(field, value, start, end)
         else:
-            self.set(field, value, start, end, shown_from=shown_from, patient_fact=patient_fact)
+            self.set(field, value, start, end, shown_from=shown_from, speaks_for=speaks_for)
 
     # -- resolution ----------------------------------------------------------------------------
     def finish(self) -> FactUpdate:

@@ -240,6 +240,8 @@ THIRD_PERSON: list[str] = [
     "father had CNS lymphoma",
     "my previous patient got blina and relapsed after first CR",
     "the other kid on the ward is Ph+",
+    "my other patient doesn't want a pump",
+    "my other patient has a donor lined up",
 ]
 # The patient's own facts around a third person's clause survive it.
 MIXED: list[Row] = [
@@ -251,6 +253,10 @@ MIXED: list[Row] = [
     ("mum says he is happy with the pump", {"prefers_no_pump": False}),
     ("allo from his brother planned, 45M", {"age_years": 45, "hsct_planned": True}),
     ("the daughter is 4 with CNS3", {"cns_disease": True}),
+    # Two facts a third person's clause states about the patient: a donor found, the family's pump choice.
+    ("her brother is a match and the donor is lined up", {"hsct_feasible": True}),
+    ("mum doesn't want a pump", {"prefers_no_pump": True}),
+    ("Parents keen on outpatient therapy, no pump", {"prefers_no_pump": True}),
 ]
 
 
@@ -274,7 +280,7 @@ _THEIR_FACTS = st.sampled_from(
     ["is 19", "is a 45-year-old", "had CNS disease", "is Ph+", "was CD22 negative", "had blina",
      "relapsed after first CR", "is KMT2A rearranged", "had a transplant in 2019", "has testicular involvement",
      "is 3.5 yo", "has bilirubin 2x ULN", "had 80% blasts", "never achieved remission", "is CD19 dim",
-     "refuses a pump", "got tisa-cel last year", "is in second relapse", "is 19 mo"]
+     "got tisa-cel last year", "is in second relapse", "is 19 mo"]
 )
 _THIRD_SENTENCE = st.builds(
     lambda who, facts: f"{who} {' and '.join(facts)}", _RELATIVES, st.lists(_THEIR_FACTS, min_size=1, max_size=3)
