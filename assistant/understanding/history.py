@@ -143,6 +143,8 @@ _DONOR_FOUND = re.compile(
     r"\b(?:(?:sibling|sib|family|unrelated|haplo\w*|matched|mud|msd|mmud|cord)\s+)*(?:donor|mud|msd|mmud|haplo)s?\s+"
     r"(?:(?:has|have)\s+been\s+|is\s+|are\s+|was\s+|now\s+|already\s+)*(?:lined\s+up|identified|available|found|"
     r"secured|confirmed|in\s+place|ready|arranged|sorted|selected|located|cleared|worked\s+up)\b"
+    # "brother is a full match", "sister is HLA-identical"
+    r"|\b(?:is|are)\s+(?:an?\s+)?(?:full|perfect|complete|10/10|8/8|hla)?[\s-]*(?:match(?:ed)?|identical)\b"
     r"|\b(?:has|have|with|got|there\s+is|there's)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?donor\b"
     r"(?!\s+(?:search|work[\s-]?up\s+(?:ongoing|pending)|pending|to\s+be))",
     _I,

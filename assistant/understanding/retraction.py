@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.understanding.subject import RELATIVE_NOUNS
 from assistant.understanding.update import Collector
 from assistant.understanding.vocabulary import THERAPY_PATTERNS
 
@@ -73,6 +74,9 @@ _NOT_A_SWITCH_AFTER = re.compile(r"^(?:'s|s'|\s+(?:is|was|has|had|who|whose|with
 _OWNER = (
     r"(?:(?:a|an|the|my|our|that|this)\s+)?(?:different|another|other|wrong|previous|last|next|second)\s+"
     r"(?:patient|pt|case|person|kid|child|one)(?:'s|s')?|\bsome(?:one|body)\s+else(?:'s)?|\banother\s+(?:patient|pt|case)(?:'s)?"
+    # a relative owns a fact only in the possessive ("that CD22 was his brother's"); "the graft was
+    # from his brother" is not a remark about a fact
+    rf"|(?:his|her|their|the\s+patient's)\s+(?:{RELATIVE_NOUNS})(?:'s|s')"
 )
 # "... was a different patient's", "... came from another patient", "... belongs to my other patient"
 _MISATTRIBUTED = re.compile(

@@ -58,6 +58,7 @@ _ADJECTIVES = (
     r"hla[\s-]?(?:matched|identical)|matched|full|biological|healthy|potential|proposed|intended)[\s-]+){0,3}"
 )
 _PERSON = "|".join(sorted(_GENDER, key=len, reverse=True))
+RELATIVE_NOUNS = _PERSON  # shared with `retraction` ("that CD22 was his brother's")
 _RELATIVE = re.compile(rf"\b(?P<det>{_DETERMINER})?{_ADJECTIVES}(?P<noun>{_PERSON})\b(?![\s-]+(?:donor|history|hx)\b)")
 # "sibling donor allo", "donor-derived cells": the donor names a kind of transplant, not a subject.
 _DONOR = re.compile(
@@ -80,7 +81,9 @@ _REPORTING = re.compile(
     r"\b(?:says?|said|reports?|reported|tells?|told|thinks?|thought|feels?|felt|mentions?|mentioned|notes?|noted|"
     r"confirms?|confirmed|worries|worried|believes?|believed|agrees?|agreed)\b(?:\s+(?:us|me|that))*"
 )
-_PATIENT_ANCHOR = re.compile(r"\b(?:the|my|our|this)\s+(?:patient|pt)\b(?!\s*'s)|\bpt\b(?!\s*'s)")
+_PATIENT_ANCHOR = re.compile(
+    r"\b(?:the|my|our|this)\s+(?:patient|pt)\b(?!\s*'s)|\bpt\b(?!\s*'s)|\bpatient\s+(?:is|has|had|was)\b"
+)
 _PRONOUN = re.compile(r"(?:^|[,;:(]|\b(?:and|but|while|whereas)\b)\s*(?P<p>he|she|him|his|her|hers)\b")
 _PRONOUN_GENDER: dict[str, Gender] = {
     "he": "male", "him": "male", "his": "male", "she": "female", "her": "female", "hers": "female"
@@ -100,17 +103,18 @@ class ThirdParty:
 def third_party_spans(low: str) -> list[ThirdParty]:
     """Spans of ``low`` (lower-cased message) whose subject is a third person."""
     spans: list[ThirdParty] = []
-    for start, kind, gender in _subjects(low):
+    for start, named_to, kind, gender in _subjects(low):
         if spans and spans[-1].start <= start < spans[-1].end:
             continue  # "his brother, the donor, ...": one subject, already covered
-        end = _clause_end(low, start, gender)
+        end = _clause_end(low, start, named_to, gender)
         if end > start:
             spans.append(ThirdParty(start, end, kind, gender))
     return spans
 
 
-def _subjects(low: str) -> list[tuple[int, Kind, Gender]]:
-    found: list[tuple[int, Kind, Gender]] = []
+def _subjects(low: str) -> list[tuple[int, int, Kind, Gender]]:
+    """(start, end of the noun phrase, kind, gender) of each third-person subject."""
+    found: list[tuple[int, int, Kind, Gender]] = []
     readings: tuple[tuple[re.Pattern[str], Kind], ...] = (
         (_RELATIVE, "relative"), (_DONOR, "donor"), (_OTHER_PATIENT, "other_patient"), (_FAMILY_HISTORY, "relative")
     )
@@ -130,7 +134,7 @@ def _subjects(low: str) -> list[tuple[int, Kind, Gender]]:
                 gender = _GENDER[noun]
             if kind == "other_patient" and _not_about_another(low, match):
                 continue
-            found.append((start, kind, gender))
+            found.append((start, match.end(), kind, gender))
     return sorted(found)
 
 
@@ -144,17 +148,19 @@ def _not_about_another(low: str, match: re.Match[str]) -> bool:
     return not possessed and bool(re.match(r"\s*(?:[:,.\-(]|$|now\b|please\b)", rest))
 
 
-def _clause_end(low: str, start: int, gender: Gender) -> int:
-    """Where the third person's stretch ends: sentence end, a reporting verb, or the patient again."""
+def _clause_end(low: str, start: int, named_to: int, gender: Gender) -> int:
+    """Where the third person's stretch ends: sentence end, a reporting verb, or the patient again
+    (looked for after the noun phrase naming the third person, ``named_to``)."""
     sentence_end = _SENTENCE_END.search(low, start)
     end = sentence_end.start() if sentence_end else len(low)
     piece = low[start:end]
+    after_name = max(1, named_to - start)
     cut = len(piece)
     if (report := _REPORTING.search(piece)) is not None:
         cut = min(cut, report.end())
-    if (anchor := _PATIENT_ANCHOR.search(piece, 1)) is not None:
+    if (anchor := _PATIENT_ANCHOR.search(piece, after_name)) is not None:
         cut = min(cut, anchor.start())
-    for pronoun in _PRONOUN.finditer(piece, 1):
+    for pronoun in _PRONOUN.finditer(piece, after_name):
         said = _PRONOUN_GENDER[pronoun.group("p")]
         if gender != "any" and said != gender:
             cut = min(cut, pronoun.start("p"))

@@ -255,6 +255,8 @@ MIXED: list[Row] = [
     ("the daughter is 4 with CNS3", {"cns_disease": True}),
     # Two facts a third person's clause states about the patient: a donor found, the family's pump choice.
     ("her brother is a match and the donor is lined up", {"hsct_feasible": True}),
+    ("Brother is a full match.", {"hsct_feasible": True}),
+    ("the donor (sibling) is 19, patient is 34", {"age_years": 34}),
     ("mum doesn't want a pump", {"prefers_no_pump": True}),
     ("Parents keen on outpatient therapy, no pump", {"prefers_no_pump": True}),
 ]
@@ -317,6 +319,10 @@ MISATTRIBUTED: list[tuple[str, list[str]]] = [
     ("oops - the bilirubin belongs to my other patient", ["bilirubin_x_uln"]),
     ("wrong patient for the KMT2A result", ["kmt2a_rearranged"]),
     ("CD22 90% (sorry, different patient)", ["cd22_positive_pct"]),
+    ("that CD22 was his brother's", ["cd22_positive_pct"]),
+    ("the age was her husband's, not hers", ["age_years"]),
+    # a transplant from a relative is not a remark that a fact was misattributed
+    ("the transplant was from his brother", []),
 ]
 
 
