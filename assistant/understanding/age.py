@@ -55,6 +55,19 @@ _AGE_WITH_UNIT = re.compile(
     r")",
     _I,
 )
+# "she is 19", "he's actually 3.5", "pt is 7 months", "age is 2.5", "she turned 60": a person (or the
+# age itself) with a copula, then a number, then perhaps its unit.
+_STATED_AGE = re.compile(
+    r"\b(?:(?:she|he|patient|pt|they)(?:'s|\s+is|\s+are|\s+was|\s+turned|\s+turns)|age\s+(?:is|was|now))\s+"
+    r"(?:(?:now|only|just|actually|really|in\s+fact|about|nearly|almost)\s+)*"
+    r"(?P<n>\d{1,3}(?:\.\d{1,2})?)(?P<half>\s+and\s+a\s+half|½)?"
+    # "he is 2 years post transplant" is a duration
+    r"(?!\s*(?:years?|yrs?|y|months?|mos?|mths?)[\s-]+(?:post|after|from|since|out|into|in|off|ago|of|on|beyond|past|"
+    r"following|before|prior|s/p|since)\b)"
+    r"(?:\s*(?P<m>months?|mos?|mths?)\b|\s*(?:years?|yrs?|y)\b)?(?:[\s-]*old\b)?"
+    rf"(?!\d|[.,]\d|\s*(?:-|to)\s*\d){_NOT_AFTER_AGE}",
+    _I,
+)
 _AGED_IN_MONTHS = re.compile(r"\b(?:aged?|ages?\s+of)\s*[:=]?\s*(?P<n>\d{1,2})\s*(?P<m>months?|mos?|mths?)\b", _I)
 _AGE_PATTERNS = (
     re.compile(
@@ -64,11 +77,6 @@ _AGE_PATTERNS = (
     ),
     re.compile(r"(?<![\w.^/-])(?P<n>\d{1,3})(?-i:[MF])(?![\w/%])"),
     re.compile(r"(?<![\w.^/-])(?P<n>\d{1,3})\s?/\s?(?-i:[MF])\b"),
-    re.compile(
-        r"\b(?:she|he|patient|pt|they)(?:'s|\s+is|\s+are|\s+was)\s+(?:now\s+|only\s+|just\s+)?"
-        rf"(?P<n>\d{{1,3}})(?P<half>\s+and\s+a\s+half|½)?(?!\d|[.,]\d){_NOT_AFTER_AGE}(?!\s*(?:-|to)\s*\d)",
-        _I,
-    ),
     re.compile(
         r"(?:^|(?<=[.;!?\n]))\s*(?P<n>\d{1,3})\s*(?:years?|yrs?|y)\s*,?\s*(?:male|female|man|woman|boy|girl|m|f)\b",
         _I,
@@ -87,6 +95,8 @@ def extract_age(c: Collector) -> None:
     # Matched on the case-preserving text: "19 mo M" has a sex, "19 mo m" does not.
     for match in _AGE_WITH_UNIT.finditer(c.norm):
         _age(c, match, _years(match))
+    for match in _STATED_AGE.finditer(c.low):
+        _age(c, match, _years(match))
     for match in _AGED_IN_MONTHS.finditer(c.low):
         _age(c, match, round(float(match.group("n")) / 12, 2))
     for pattern in _AGE_PATTERNS:
@@ -96,12 +106,13 @@ def extract_age(c: Collector) -> None:
 
 def _years(match: re.Match[str]) -> float:
     """The age a unit-bearing match states, in years (months / 12, weeks / 52)."""
-    amount = float(match.group("n")) if match.group("n") else float(_word_number(match.group("w")))
-    if match.group("half"):
+    groups = match.groupdict()
+    amount = float(groups["n"]) if groups.get("n") else float(_word_number(groups["w"]))
+    if groups.get("half"):
         amount += 0.5
-    if match.group("m"):
+    if groups.get("m"):
         return round(amount / 12, 2)
-    if match.group("wk"):
+    if groups.get("wk"):
         return round(amount / 52, 2)
     return amount
 

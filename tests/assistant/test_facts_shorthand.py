@@ -69,10 +69,17 @@ AGES: list[Row] = [
     ("a two-year-old", {"age_years": 2}),
     ("sixty-two-year-old", {"age_years": 62}),
     ("pt is 4 and a half", {"age_years": 4.5}),
+    ("she's actually 3.5", {"age_years": 3.5}),
+    ("correction, he is 19 months", {"age_years": 1.58}),
+    ("age is 2.5", {"age_years": 2.5}),
+    ("she turned 60 last week", {"age_years": 60}),
     ("65-yr-old woman", {"age_years": 65}),
 ]
 # A count of months is a duration unless "old" or a person follows it.
-NOT_AN_AGE = ["relapsed 19 mo after CR1", "19 mo, KMT2A", "CR1 of 8 months", "blina for 4 weeks"]
+NOT_AN_AGE = [
+    "relapsed 19 mo after CR1", "19 mo, KMT2A", "CR1 of 8 months", "blina for 4 weeks", "he is 7 months post-HSCT",
+    "she is 2 years post transplant", "he is 19 months out from CR1", "she is 2 cycles in",
+]
 
 CD22_FIGURES: list[Row] = [
     ("CD22 weak on 60%", {"cd22_positive_pct": 60}),
