@@ -16,10 +16,11 @@ Conventions (chosen to keep the rules honest; each one leaves a note with the wo
   stored and never clamped: it leaves an "out_of_range" note so the answer can say it was not used.
 - Bilirubin needs a multiple of ULN. A value in mg/dL or umol/L with the laboratory's ULN in the
   same sentence is divided by it ("bili 30 umol/L, ULN 21" -> 1.43; "2.1 mg/dL (ULN 1.2)" ->
-  1.75; "normal <21" and "ref 0-21" are ULNs too), leaving a "ratio" note. A ULN in another unit
-  than the value is not converted: that reading leaves a "unit" note, as does a value without a
-  ULN. "normal bilirubin" and "elevated bilirubin" are not converted either (any number picked
-  for "normal" would be invented: 1.0 is already ">= ULN" for the SOS rule); they leave a note.
+  1.75; "normal <21", "ref 0-21" and a bracketed range "(0-17)" give ULNs too), leaving a
+  "ratio" note. A ULN in another unit than the value is not converted: that reading leaves a
+  "unit" note, as does a value without a ULN. "normal bilirubin" and "elevated bilirubin" are
+  not converted either (any number picked for "normal" would be invented: 1.0 is already ">= ULN"
+  for the SOS rule); they leave a note.
 """
 
 from __future__ import annotations
@@ -157,15 +158,21 @@ _BILI_PATTERNS = (
 )
 _BILI_UNIT = r"(?:mg\s*/\s*dl|(?:µ|u|micro)mol(?:\s*/\s*l)?|mmol\s*/\s*l)"
 _ULN_WORDS = (
-    r"(?:(?:the\s+)?(?:lab'?s?\s+|local\s+)?(?:uln|upper\s+limit(?:\s+of\s+normal)?|upper\s+normal(?:\s+limit)?)"
+    r"(?:(?:the\s+|an?\s+|its\s+)?(?:lab'?s?\s+|local\s+)?(?:uln|upper\s+limit(?:\s+of\s+normal)?|upper\s+normal(?:\s+limit)?)"
     r"|(?:normal|ref(?:erence)?|nr|rr)(?:\s+(?:range|interval|limit|value))?\s*(?:up\s+to|<=|≤|<|0\s*-|:\s*(?:<|0\s*-))"
     r"|n\s*(?:<|≤|<=))"
 )
 # "bili 30 umol/L, ULN 21", "bilirubin 2.1 mg/dL (ULN 1.2 mg/dL)", "bili 40 (normal <21)"
 _BILI_WITH_ULN = re.compile(
     rf"\b{_BILI}(?:\s+(?:is|was|of|at|now|level|=|:))*\s*[:=]?\s*(?P<v>{NUM})\s*(?P<vu>{_BILI_UNIT})?"
-    rf"[\s,;(\[-]*(?:with\s+|and\s+|vs\.?\s+)?{_ULN_WORDS}\s*(?:is\s+|of\s+|=\s*|:\s*)?(?P<uln>{NUM})\s*"
-    rf"(?P<uu>{_BILI_UNIT})?\)?",
+    rf"[\s,;(\[-]*(?:with\s+|and\s+|vs\.?\s+|versus\s+|against\s+|over\s+|relative\s+to\s+)?{_ULN_WORDS}"
+    rf"\s*(?:is\s+|of\s+|=\s*|:\s*)?(?P<uln>{NUM})\s*(?P<uu>{_BILI_UNIT})?\)?",
+    _I,
+)
+# "bilirubin 25 umol/L (0-17)": a reference range in brackets; its upper end is the ULN.
+_BILI_WITH_RANGE = re.compile(
+    rf"\b{_BILI}(?:\s+(?:is|was|of|at|now|level|=|:))*\s*[:=]?\s*(?P<v>{NUM})\s*(?P<vu>{_BILI_UNIT})?"
+    rf"\s*[(\[]\s*{NUM}\s*-\s*(?P<uln>{NUM})\s*(?P<uu>{_BILI_UNIT})?\s*[)\]]",
     _I,
 )
 _BILI_UNITS = re.compile(
@@ -181,7 +188,7 @@ _BILI_WORDS = re.compile(
 
 
 def extract_bilirubin(c: Collector) -> None:
-    for match in _BILI_WITH_ULN.finditer(c.low):
+    for match in (*_BILI_WITH_ULN.finditer(c.low), *_BILI_WITH_RANGE.finditer(c.low)):
         _bilirubin_ratio(c, match)
     for pattern in _BILI_PATTERNS:
         for match in pattern.finditer(c.low):

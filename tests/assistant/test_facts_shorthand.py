@@ -167,6 +167,9 @@ BILIRUBIN: list[Row] = [
     ("bili 40 (normal <21)", {"bilirubin_x_uln": 1.9}),
     ("bili 30 umol/L (ref 0-21)", {"bilirubin_x_uln": 1.43}),
     ("T bili 25 umol/l, ULN is 20", {"bilirubin_x_uln": 1.25}),
+    ("bilirubin of 2.1 mg/dL with an upper limit of 1.2", {"bilirubin_x_uln": 1.75}),
+    ("bilirubin is 40 µmol/L against a ULN of 20 µmol/L", {"bilirubin_x_uln": 2}),
+    ("bilirubin 25 umol/L (0-17)", {"bilirubin_x_uln": 1.47}),
 ]
 # No ULN, or a ULN in another unit: nothing stored, a "unit" note left.
 BILIRUBIN_UNIT_ONLY = ["bili 40 umol/L", "bilirubin 2.1 mg/dL", "bilirubin 35 µmol/L, ULN 1.2 mg/dL"]
