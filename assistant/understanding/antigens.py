@@ -30,7 +30,8 @@ _INTENSITY = (
     r"variabl[ey]|uniform(?:ly)?|homogene?ous(?:ly)?"
 )
 _CD22_GAP = (
-    r"(?:\s*(?:[:=]|\+|\(|\)|~)\s*|(?:[\s-]+|(?<=[(:=+~]))(?:positive|positivity|pos|expression|expressed|expressing|is|was|are|"
+    # "CD22 positive, 65%": a comma only after a word for the expression
+    rf"(?:[\s:-]*(?:positive|pos|\+|{_INTENSITY})\s*,\s*|\s*(?:[:=]|\+|\(|\)|~)\s*|(?:[\s-]+|(?<=[(:=+~]))(?:positive|positivity|pos|expression|expressed|expressing|is|was|are|"
     rf"in|on|at|of|about|the|\+ve|by|flow|level|now|blasts?|actually|really|still|only|just|{_INTENSITY})){{0,5}}"
 )
 _CD22_NUMBER_FIRST = re.compile(rf"{_CD22}{_CD22_GAP}\s*{AMOUNT}{PERCENT}{_OF_BLASTS}", _I)

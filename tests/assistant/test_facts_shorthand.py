@@ -91,6 +91,10 @@ CD22_FIGURES: list[Row] = [
     ("CD22 partially expressed on 40% of blasts", {"cd22_positive_pct": 40}),
     ("CD22 70% of blasts", {"cd22_positive_pct": 70}),
     ("CD22 is actually 40%", {"cd22_positive_pct": 40}),
+    ("CD22 positive, 65%", {"cd22_positive_pct": 65}),
+    ("CD22 expressed in 60% (dim)", {"cd22_positive_pct": 60}),
+    # a figure after a comma is the blasts' when it says so
+    ("CD19+, CD22 dim, 65% blasts", {"cd19": "positive", "marrow_blasts_pct": 65}),
     ("CD22+ in 85%", {"cd22_positive_pct": 85}),
     ("CD19/CD22+ (80%)", {"cd19": "positive", "cd22_positive_pct": 80}),
     ("CD19+ CD22+ (90%)", {"cd19": "positive", "cd22_positive_pct": 90}),
