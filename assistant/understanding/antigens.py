@@ -4,7 +4,12 @@ CD22 is a share of blasts (``cd22_positive_pct``): a number is stored only when 
 ("CD22 60%", "CD22 positive in 60% of blasts", "60% CD22+"); "CD22-negative" is 0. "CD22 positive",
 "bright", "dim" or "partial" give no number, and none is invented: they leave a "qualitative" note
 so the planner can ask for the percentage (the InO judgement hinges on it, clinical-rules.md
-CD22_PARTIAL). CD19 is a category (``cd19``): positive, dim or negative; "partial" is noted only.
+CD22_PARTIAL); so does "cd22 pos (% pending)". CD19 is a category (``cd19``): positive, dim or
+negative; "partial" is noted only.
+
+An intensity word beside a figure says how brightly the blasts express CD22, not whether they do:
+"CD22 weak on 60%", "CD22 dim 60%" and "60% CD22 dim" are 60% CD22-positive. A figure after a
+pair belongs to CD22, the one marker with a share ("CD19/CD22+ (80%)": CD19 positive, CD22 80).
 """
 
 from __future__ import annotations
@@ -20,9 +25,14 @@ _NOT_A_MARKER = r"(?![\s-]*(?:car|directed|targeted|specific|bite|x\s*cd3|/\s*cd
 _CD22 = rf"\bcd[\s-]?22\b{_NOT_A_MARKER}"
 _CD19 = rf"\bcd[\s-]?19\b{_NOT_A_MARKER}"
 _OF_BLASTS = r"(?:\s+of\s+(?:the\s+)?(?:leuka?emic\s+|malignant\s+)?(?:lympho)?blasts?)?"
+_INTENSITY = (
+    r"dim(?:ly)?|weak(?:ly)?|low|bright(?:ly)?|strong(?:ly)?|moderate(?:ly)?|partial(?:ly)?|heterogene?ous(?:ly)?|"
+    r"variabl[ey]|uniform(?:ly)?|homogene?ous(?:ly)?"
+)
 _CD22_GAP = (
-    r"(?:\s*(?:[:=]|\+|\(|~)\s*|[\s-]+(?:positive|positivity|pos|expression|expressed|expressing|is|was|are|"
-    r"in|on|at|of|about|the|\+ve|by|flow|level|now|blasts?)){0,5}"
+    # "CD22 positive, 65%": a comma only after a word for the expression
+    rf"(?:[\s:-]*(?:positive|pos|\+|{_INTENSITY})\s*,\s*|\s*(?:[:=]|\+|\(|\)|~)\s*|(?:[\s-]+|(?<=[(:=+~]))(?:positive|positivity|pos|expression|expressed|expressing|is|was|are|"
+    rf"in|on|at|of|about|the|\+ve|by|flow|level|now|blasts?|actually|really|still|only|just|{_INTENSITY})){{0,5}}"
 )
 _CD22_NUMBER_FIRST = re.compile(rf"{_CD22}{_CD22_GAP}\s*{AMOUNT}{PERCENT}{_OF_BLASTS}", _I)
 _CD22_NEGATIVE_IN = re.compile(
@@ -60,6 +70,7 @@ _QUALIFIER_BEFORE = (
 _PAIR = re.compile(
     r"\bcd[\s-]?(?P<a>19|22)\s*(?:/|,|and|&|\+)\s*(?:cd[\s-]?)?(?P<b>19|22)\b[\s:-]*(?:both\s+)?"
     r"(?P<qual>negative|neg\b|positive|pos\b|\+|dim)"
+    rf"(?:\s*[(\[]?\s*(?:in\s+|on\s+|at\s+)?{AMOUNT}{PERCENT}{_OF_BLASTS}\s*[)\]]?)?"
     r"|\b(?P<qual2>negative|neg|positive)\s+for\s+cd[\s-]?(?P<a2>19|22)\s*(?:/|,|and|&|or)\s*(?:cd[\s-]?)?(?P<b2>19|22)\b",
     _I,
 )
@@ -105,9 +116,6 @@ def _cd22_numbers(c: Collector) -> None:
                 continue
             c.claim(start, end)
             sign = _kind(match.groupdict().get("sign") or "+")
-            if sign == "dim":
-                c.note("cd22_positive_pct", "qualitative", start, end)
-                continue
             complement = pattern is _CD22_NEGATIVE_IN or sign == "negative"
             # The cautious end of a range is the lower CD22-positive share; for a share of
             # CD22-negative blasts that is the higher number.
@@ -126,7 +134,13 @@ def _pairs(c: Collector) -> None:
             continue
         c.claim(*match.span())
         kind = _kind(match.group("qual") or match.group("qual2") or "")
-        for marker in {match.group("a") or match.group("a2"), match.group("b") or match.group("b2")}:
+        markers = {match.group("a") or match.group("a2"), match.group("b") or match.group("b2")}
+        if match.group("n") and "22" in markers and kind in ("positive", "dim"):
+            markers.discard("22")
+            value = read_amount(c, match, "cd22_positive_pct", cautious_high=False, limits=PCT_RANGE)
+            if value is not None:
+                c.judge("cd22_positive_pct", tidy(value), *match.span())
+        for marker in markers:
             _qualitative(c, f"cd{marker}", kind, *match.span())
 
 

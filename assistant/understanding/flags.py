@@ -4,6 +4,10 @@ Each fact is a small table a clinician can review: phrases that say it is presen
 that say it is absent. A "present" phrase that is negated ("no CNS disease", "not KMT2A") or an
 "absent" phrase that is negated ("not happy with a pump") gives the opposite; a phrase marked as
 uncertain ("?CNS disease", "possible KMT2A") is noted, not stored.
+
+Where disease sits (CNS, testes, skin) is read as a site and a state, so every pairing of a site
+word with a state word is covered without listing each one: "CSF clear", "LP negative", "testes
+clear", "skin uninvolved" say absent; "CSF positive", "testes involved" say present.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.understanding.subject import Kind
 from assistant.understanding.update import Collector
 
 _I = re.IGNORECASE
@@ -21,18 +26,35 @@ _PUMP = (
 )
 
 
+_ABSENT_STATE = (
+    r"[\s:=-]*(?:is\s+|are\s+|was\s+|were\s+|remains?\s+|now\s+|exam\s+|examination\s+|cytospin\s+)*"
+    r"(?:clear|clean|negative|neg\b|-ve\b|-(?![\w-])|free|uninvolved|not\s+involved|normal|unremarkable|nad\b|"
+    r"no\s+(?:blasts|disease|involvement|leuka?emia))"
+)
+_PRESENT_STATE = (
+    r"[\s:=-]*(?:is\s+|are\s+|was\s+|were\s+|now\s+)*"
+    r"(?:positive|pos\b|\+|involved|infiltrated|with\s+blasts|blasts\s+(?:seen|present|detected))"
+)
+_CNS_SITES = r"\b(?:cns|csf|lp|lumbar\s+punctures?|cerebrospinal\s+fluid|cytospin|meninges|neuraxis)"
+_EMD_SITES = r"\b(?:testes|testis|testicles?|scrotum|skin|mediastinum|orbits?|pet(?:[\s/-]?ct)?)"
+
+
 @dataclass(frozen=True)
 class BooleanFact:
     field: str
     present: tuple[str, ...]
     absent: tuple[str, ...] = ()
+    # A site with its state ("LP negative") carries its own polarity: the "no" of "no CNS disease -
+    # the LP was negative" before it belongs to the list, not to the site.
+    absent_as_stated: tuple[str, ...] = ()
 
 
 FACTS: tuple[BooleanFact, ...] = (
     BooleanFact(
         "cns_disease",
         present=(
-            r"\bcns[\s-]*(?:disease|involvement|leuka?emia|relapse|infiltration|positive|pos\b|\+|[23]\b)",
+            r"\bcns[\s-]*(?:disease|involvement|leuka?emia|relapse|infiltration|positive|pos\b|\+|[23][abc]?\b)",
+            _CNS_SITES + _PRESENT_STATE,
             r"\bcns[\s-]*status\s*[:=]?\s*(?:cns)?[\s-]*[23]\b",
             r"\bcsf[\s-]*(?:positive|\+|pos\b|involvement|blasts)",
             r"\b(?:relapse[sd]?|relapsing|progress(?:ion|ed)|disease|involvement|infiltration|blasts)\s+in\s+(?:the\s+)?"
@@ -48,10 +70,12 @@ FACTS: tuple[BooleanFact, ...] = (
             r"\bno\s+cns(?:\s+(?:disease|involvement|leuka?emia|relapse))?\b"
             r"(?![\s-]*(?:prophylaxis|directed|therapy|treatment|penetration|toxicity|side|effects?))",
         ),
+        absent_as_stated=(_CNS_SITES + _ABSENT_STATE,),
     ),
     BooleanFact(
         "extramedullary_disease",
         present=(
+            _EMD_SITES + _PRESENT_STATE,
             r"\bextra[\s-]?medullary(?:\s+(?:disease|involvement|relapse|leuka?emia|sites?|mass|masses|lesions?))?",
             r"\bemd\b",
             r"\btesticular(?:\s+(?:involvement|relapse|disease|infiltration|enlargement|mass))?",
@@ -65,7 +89,10 @@ FACTS: tuple[BooleanFact, ...] = (
             r"\b(?:ocular|orbital|renal|kidney|breast|ovarian|bone)\s+(?:infiltration|involvement)",
             r"\bgranulocytic\s+sarcoma\b",
         ),
-        absent=(r"\b(?:emd|extra[\s-]?medullary(?:\s+disease)?)\s*[:=]?\s*(?:negative|neg\b|absent|none)",),
+        absent=(
+            r"\b(?:emd|extra[\s-]?medullary(?:\s+disease)?)\s*[:=]?\s*(?:negative|neg\b|absent|none)",
+        ),
+        absent_as_stated=(_EMD_SITES + _ABSENT_STATE,),
     ),
     BooleanFact(
         "kmt2a_rearranged",
@@ -92,7 +119,7 @@ FACTS: tuple[BooleanFact, ...] = (
             r"\blymphopeni[ac]\b",
             r"\blymphocytopenia\b",
             r"\b(?:low|poor)\s+(?:alc|absolute\s+lymphocyte\s+counts?|lymphocytes?|lymphocyte\s+counts?|cd3\+?(?:\s+counts?)?)",
-            r"\b(?:alc|cd3\+?(?:\s+counts?)?|lymphocyte\s+counts?)\s+(?:is\s+|are\s+)?(?:very\s+)?low\b",
+            r"\b(?:alc|cd3\+?(?:\s+counts?)?|lymphocytes|lymphocyte\s+counts?)\s+(?:is\s+|are\s+)?(?:very\s+)?low\b",
         ),
         absent=(
             rf"\b(?:normal|adequate|good|healthy|preserved|sufficient)\s+(?:cd3\+?\s+)?{_T}",
@@ -114,7 +141,7 @@ FACTS: tuple[BooleanFact, ...] = (
             r"\b(?:blasts|wbc|white\s+(?:cell\s+)?count)\s+(?:is\s+|are\s+)?(?:rising|climbing|doubling)\s+(?:fast|quickly|rapidly)",
         ),
         absent=(
-            r"\bslow(?:ly)?\s+(?:progressing|progression|rising)",
+            r"\bslow(?:ly)?\s+(?:progressing|progression|rising|growing|kinetics|tempo)",
             r"\bindolent\b",
             r"\bstable\s+disease\b",
             r"\bcan\s+(?:afford\s+to\s+)?wait\b",
@@ -150,15 +177,19 @@ FACTS: tuple[BooleanFact, ...] = (
             rf"\b(?:happy|fine|ok|okay|comfortable|willing|content|able)\s+(?:with|to\s+(?:have|carry|use|wear|manage))\s+{_PUMP}",
             rf"\b(?:doesn't|does\s+not|don't|wouldn't)\s+mind\s+{_PUMP}",
             rf"\bcan\s+(?:manage|handle|carry)\s+{_PUMP}",
-            r"\bpump\s+(?:is\s+)?(?:fine|ok|okay|not\s+a\s+problem|no\s+problem)\b",
+            r"\bpump\s+(?:is\s+)?(?:fine|ok|okay|no\s+problem|not\s+(?:an?\s+)?(?:problem|issue|concern|barrier))\b",
             rf"\bno\s+problem\s+with\s+{_PUMP}",
         ),
     ),
 )
 
+# The family chooses the logistics for a child: "mum doesn't want a pump" is the patient's preference.
+_SPEAKS_FOR: dict[str, tuple[Kind, ...]] = {"prefers_no_pump": ("relative",)}
+
 _COMPILED = tuple(
     (
         fact.field,
+        tuple(re.compile(p, _I) for p in fact.absent_as_stated),
         tuple(re.compile(p, _I) for p in fact.absent),
         tuple(re.compile(p, _I) for p in fact.present),
     )
@@ -167,11 +198,12 @@ _COMPILED = tuple(
 
 
 def extract_flags(c: Collector) -> None:
-    for field, absent, present in _COMPILED:
-        for patterns, value in ((absent, False), (present, True)):
+    for field, as_stated, absent, present in _COMPILED:
+        # (patterns, value, value when negated)
+        for patterns, value, negated in ((as_stated, False, False), (absent, False, True), (present, True, False)):
             for pattern in patterns:
                 for match in pattern.finditer(c.low):
                     start, end = match.span()
                     if c.free(start, end):
                         c.claim(start, end)
-                        c.judge(field, value, start, end, negated=not value)
+                        c.judge(field, value, start, end, negated=negated, speaks_for=_SPEAKS_FOR.get(field, ()))

@@ -1,9 +1,8 @@
-"""Numbers about the patient: age, marrow blasts, bilirubin as a multiple of ULN, planned InO cycles.
+"""Numbers about the patient: marrow blasts, bilirubin as a multiple of ULN, planned InO cycles
+(the age is read in `age`, with its unit).
 
-A number is only read when the words around it say what it is: "62-year-old", "85% blasts",
-"bilirubin 1.5x ULN", "2 cycles of InO". A bare number counts as an age only when it is the whole
-message (the planner may just have asked for the age). So "2 cycles", "CD22 60%", "10^-3",
-"grade 3", "4 weeks", "day 28" and "25 mg" are never ages.
+A number is only read when the words around it say what it is: "85% blasts", "bilirubin 1.5x
+ULN", "2 cycles of InO".
 
 Conventions (chosen to keep the rules honest; each one leaves a note with the words used):
 - An exact number is stored as given.
@@ -15,9 +14,13 @@ Conventions (chosen to keep the rules honest; each one leaves a note with the wo
 - "about 80%" is stored as 80 with an "approximate" note.
 - A number outside the profile's range ("blasts 150%", "aged 130", "8 cycles of InO") is never
   stored and never clamped: it leaves an "out_of_range" note so the answer can say it was not used.
-- Bilirubin needs a multiple of ULN. "normal bilirubin", "elevated bilirubin" and values in
-  mg/dL or umol/L are not converted (ULN differs by laboratory, and any number picked for
-  "normal" would be invented: 1.0 is already ">= ULN" for the SOS rule); they leave a note.
+- Bilirubin needs a multiple of ULN. A value in mg/dL or umol/L with the laboratory's ULN in the
+  same sentence is divided by it ("bili 30 umol/L, ULN 21" -> 1.43; "2.1 mg/dL (ULN 1.2)" ->
+  1.75; "normal <21", "ref 0-21" and a bracketed range "(0-17)" give ULNs too), leaving a
+  "ratio" note. A ULN in another unit than the value is not converted: that reading leaves a
+  "unit" note, as does a value without a ULN. "normal bilirubin" and "elevated bilirubin" are
+  not converted either (any number picked for "normal" would be invented: 1.0 is already ">= ULN"
+  for the SOS rule); they leave a note.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from __future__ import annotations
 import re
 
 from assistant.understanding.update import Collector, NoteKind
-from assistant.understanding.vocabulary import AGE_RANGE, BILIRUBIN_RANGE, CYCLES_RANGE, INO_TERM, PCT_RANGE
+from assistant.understanding.vocabulary import BILIRUBIN_RANGE, CYCLES_RANGE, INO_TERM, PCT_RANGE
 
 _I = re.IGNORECASE
 NUM = r"\d{1,3}(?:[.,]\d{1,2})?(?!\d)"
@@ -107,61 +110,6 @@ def record_amount(
         collector.set(field, tidy(value), start, end, history=collector.scope.history(start, end))
 
 
-# -- age -------------------------------------------------------------------------------------------
-_NOT_AFTER_AGE = (
-    r"(?!\s*(?:%|x\b|mg|g\b|kg|cycles?|weeks?|wks?|days?|months?|mos?\b|hours?|cm|mm|ml|/|\^|uln|times|fold|"
-    r"percent|\.\d))"
-)
-_AGE_PATTERNS = (
-    re.compile(
-        r"(?<![\d.^/-])(?P<n>\d{1,3}(?:\.\d)?)\s*-?\s*(?:years?|yrs?|yr|y)\.?[\s-]*(?:old|of\s+age)\b", _I
-    ),
-    re.compile(r"(?<![\d.^/-])(?P<n>\d{1,3})\s*-?\s*(?:y/o|y\.o\.?|yo|yro|yoa)(?![a-z])", _I),
-    re.compile(
-        rf"\b(?:aged?|ages?\s+of)\s*[:=]?\s*(?P<n>\d{{1,3}}(?:\.\d)?)(?!\d|[.,]\d|\s*(?:-|to)\s*\d){_NOT_AFTER_AGE}",
-        _I,
-    ),
-    re.compile(r"(?<![\w.^/-])(?P<n>\d{1,3})(?-i:[MF])(?![\w/%])"),
-    re.compile(r"(?<![\w.^/-])(?P<n>\d{1,3})\s?/\s?(?-i:[MF])\b"),
-    re.compile(
-        r"\b(?:she|he|patient|pt|they)(?:'s|\s+is|\s+are|\s+was)\s+(?:now\s+|only\s+|just\s+)?"
-        rf"(?P<n>\d{{1,3}})(?!\d|[.,]\d){_NOT_AFTER_AGE}(?!\s*(?:-|to)\s*\d)",
-        _I,
-    ),
-    re.compile(
-        r"(?:^|(?<=[.;!?\n]))\s*(?P<n>\d{1,3})\s*(?:years?|yrs?|y)\s*,?\s*(?:male|female|man|woman|boy|girl|m|f)\b",
-        _I,
-    ),
-)
-_MONTHS_OLD = re.compile(r"(?<![\d.])(?P<n>\d{1,2})\s*-?\s*(?:months?|mos?)\.?[\s-]*old\b", _I)
-_WHOLE_MESSAGE_AGE = re.compile(
-    r"^\s*(?:age\s*[:=]?\s*)?(?P<n>\d{1,3}(?:\.\d)?)\s*(?:y|yo|yrs?|years?)?\s*[.!]?\s*$", _I
-)
-
-
-def extract_age(c: Collector) -> None:
-    whole = _WHOLE_MESSAGE_AGE.match(c.low)
-    if whole:
-        _age(c, whole, float(whole.group("n")))
-        return
-    for pattern in _AGE_PATTERNS:
-        for match in pattern.finditer(c.low if pattern.flags & _I else c.norm):
-            _age(c, match, float(match.group("n")))
-    for match in _MONTHS_OLD.finditer(c.low):
-        _age(c, match, round(float(match.group("n")) / 12, 2))
-
-
-def _age(c: Collector, match: re.Match[str], years: float) -> None:
-    start, end = match.span()
-    if not c.free(start, end):
-        return
-    c.claim(start, end)
-    if AGE_RANGE[0] <= years <= AGE_RANGE[1]:
-        c.set("age_years", tidy(years), start, end)
-    else:
-        c.note("age_years", "out_of_range", start, end)
-
-
 # -- marrow blasts -----------------------------------------------------------------------------------
 _BLAST = r"(?:lympho)?blasts?"
 _MARROW = r"(?:(?:bone[\s-]+)?marrow|bm)"
@@ -208,6 +156,25 @@ _BILI_PATTERNS = (
     re.compile(rf"\b{_BILI}(?:\s+(?:is|was|of|at|now|level|=|:))*\s*[:=]?\s*{AMOUNT}{_ULN}", _I),
     re.compile(rf"{AMOUNT}{_ULN}\s*(?:for\s+|of\s+)?(?:total\s+)?(?:bilirubin|bili)\b", _I),
 )
+_BILI_UNIT = r"(?:mg\s*/\s*dl|(?:µ|u|micro)mol(?:\s*/\s*l)?|mmol\s*/\s*l)"
+_ULN_WORDS = (
+    r"(?:(?:the\s+|an?\s+|its\s+)?(?:lab'?s?\s+|local\s+)?(?:uln|upper\s+limit(?:\s+of\s+normal)?|upper\s+normal(?:\s+limit)?)"
+    r"|(?:normal|ref(?:erence)?|nr|rr)(?:\s+(?:range|interval|limit|value))?\s*(?:up\s+to|<=|≤|<|0\s*-|:\s*(?:<|0\s*-))"
+    r"|n\s*(?:<|≤|<=))"
+)
+# "bili 30 umol/L, ULN 21", "bilirubin 2.1 mg/dL (ULN 1.2 mg/dL)", "bili 40 (normal <21)"
+_BILI_WITH_ULN = re.compile(
+    rf"\b{_BILI}(?:\s+(?:is|was|of|at|now|level|=|:))*\s*[:=]?\s*(?P<v>{NUM})\s*(?P<vu>{_BILI_UNIT})?"
+    rf"[\s,;(\[-]*(?:with\s+|and\s+|vs\.?\s+|versus\s+|against\s+|over\s+|relative\s+to\s+)?{_ULN_WORDS}"
+    rf"\s*(?:is\s+|of\s+|=\s*|:\s*)?(?P<uln>{NUM})\s*(?P<uu>{_BILI_UNIT})?\)?",
+    _I,
+)
+# "bilirubin 25 umol/L (0-17)": a reference range in brackets; its upper end is the ULN.
+_BILI_WITH_RANGE = re.compile(
+    rf"\b{_BILI}(?:\s+(?:is|was|of|at|now|level|=|:))*\s*[:=]?\s*(?P<v>{NUM})\s*(?P<vu>{_BILI_UNIT})?"
+    rf"\s*[(\[]\s*{NUM}\s*-\s*(?P<uln>{NUM})\s*(?P<uu>{_BILI_UNIT})?\s*[)\]]",
+    _I,
+)
 _BILI_UNITS = re.compile(
     rf"\b{_BILI}(?:\s+(?:is|was|of|at|now|level|=|:))*\s*[:=]?\s*{NUM}\s*(?:mg\s*/\s*dl|(?:µ|u|micro)mol\s*/\s*l|mmol)",
     _I,
@@ -221,6 +188,8 @@ _BILI_WORDS = re.compile(
 
 
 def extract_bilirubin(c: Collector) -> None:
+    for match in (*_BILI_WITH_ULN.finditer(c.low), *_BILI_WITH_RANGE.finditer(c.low)):
+        _bilirubin_ratio(c, match)
     for pattern in _BILI_PATTERNS:
         for match in pattern.finditer(c.low):
             record_amount(c, match, "bilirubin_x_uln", cautious_high=True, limits=BILIRUBIN_RANGE)
@@ -234,6 +203,29 @@ def extract_bilirubin(c: Collector) -> None:
             if c.free(*match.span()):
                 c.claim(*match.span())
                 c.note("bilirubin_x_uln", kind, *match.span())
+
+
+def _unit(text: str | None) -> str:
+    return re.sub(r"\s+|/l$|^(?:µ|micro)", lambda m: "u" if m.group(0) in ("µ", "micro") else "", (text or "").lower())
+
+
+def _bilirubin_ratio(c: Collector, match: re.Match[str]) -> None:
+    """A value over the laboratory's ULN, when both are in one unit."""
+    start, end = match.span()
+    if not c.free(start, end):
+        return
+    c.claim(start, end)
+    value, uln = number(match.group("v")), number(match.group("uln"))
+    value_unit, uln_unit = _unit(match.group("vu")), _unit(match.group("uu"))
+    if uln <= 0 or (value_unit and uln_unit and value_unit != uln_unit):
+        c.note("bilirubin_x_uln", "unit", start, end)  # a ULN in another unit is not converted
+        return
+    ratio = round(value / uln, 2)
+    if not BILIRUBIN_RANGE[0] <= ratio <= BILIRUBIN_RANGE[1]:
+        c.note("bilirubin_x_uln", "out_of_range", start, end)
+        return
+    c.note("bilirubin_x_uln", "ratio", start, end)
+    c.set("bilirubin_x_uln", tidy(ratio), start, end, history=c.scope.history(start, end))
 
 
 # -- planned InO cycles ----------------------------------------------------------------------------
@@ -251,6 +243,12 @@ _PAST_CYCLES = re.compile(
 )
 
 
+# "InO x3 cycles given": cycles already given are history, whatever words come before.
+_GIVEN_AFTER = re.compile(
+    r"\s*(?:(?:cycles?|courses?)\s+)?(?:were\s+|was\s+|have\s+been\s+)?(?:given|received|completed|done|already|previously)\b"
+)
+
+
 def extract_cycles(c: Collector) -> None:
     for pattern in _CYCLE_PATTERNS:
         for match in pattern.finditer(c.low):
@@ -258,7 +256,7 @@ def extract_cycles(c: Collector) -> None:
             # Cycles already given are history, not a plan; the therapy extractor records the InO.
             if not c.free(start, end) or _PAST_CYCLES.search(
                 c.scope.clause_before(start, words=4, stop_at_words=False)
-            ):
+            ) or _GIVEN_AFTER.match(c.low, end):
                 continue
             first, second = _count(match.group("n")), _count(match.groupdict().get("n2"))
             cycles = max(first, second)

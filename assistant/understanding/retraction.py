@@ -1,13 +1,22 @@
-"""Retractions: "new patient", "forget the CD22", "CD22 unknown", "ignore the blina".
+"""Retractions: "new patient", "forget the CD22", "CD22 unknown", "ignore the blina", and
+misattributions: "sorry, that CD22 was a different patient's".
 
 Runs first, so the words it uses ("KMT2A status unknown") are not read again as a fact.
 A retracted field is cleared (now unknown), never set to a default.
+
+A remark that a fact belonged to someone else clears only the field(s) it names, in the clause
+before "was another patient's" / "came from someone else" ("the CD22 and the bili were from my
+other patient" clears two); a remark that names no field ("sorry, wrong patient") clears nothing
+and leaves a "misattributed" note, since which fact it means is not in the message. Naming another
+patient as an owner or a subject ("my other patient is 70") is never a reset: only a switch
+("new patient:", "next case", "another patient, 45M") starts over.
 """
 
 from __future__ import annotations
 
 import re
 
+from assistant.understanding.subject import RELATIVE_NOUNS
 from assistant.understanding.update import Collector
 from assistant.understanding.vocabulary import THERAPY_PATTERNS
 
@@ -55,6 +64,36 @@ _RESET = re.compile(
     r"|\bclean\s+slate\b|^\s*reset\s*[.!]?\s*$",
     _I,
 )
+# "another patient" starts over only when it introduces a case: not possessed ("my other patient"),
+# not an owner ("a different patient's"), not the object of a preposition ("from another patient"),
+# and not the subject of a verb ("another patient has CNS disease", which is about someone else).
+_NOT_A_SWITCH_BEFORE = re.compile(
+    r"\b(?:my|our|his|her|their|from|to|of|for|about|with|in|belongs?|belonged|was|were|is|are)\s+(?:\w+\s+)?$"
+)
+_NOT_A_SWITCH_AFTER = re.compile(r"^(?:'s|s'|\s+(?:is|was|has|had|who|whose|with\s+the\s+same|too|also)\b)")
+_OWNER = (
+    r"(?:(?:a|an|the|my|our|that|this)\s+)?(?:different|another|other|wrong|previous|last|next|second)\s+"
+    r"(?:patient|pt|case|person|kid|child|one)(?:'s|s')?|\bsome(?:one|body)\s+else(?:'s)?|\banother\s+(?:patient|pt|case)(?:'s)?"
+    # a relative owns a fact only in the possessive ("that CD22 was his brother's"); "the graft was
+    # from his brother" is not a remark about a fact
+    rf"|(?:his|her|their|the\s+patient's)\s+(?:{RELATIVE_NOUNS})(?:'s|s')"
+)
+# "... was a different patient's", "... came from another patient", "... belongs to my other patient"
+_MISATTRIBUTED = re.compile(
+    r"\b(?:was|were|is|are|'s|belongs?|belonged|came|comes|applies|applied|refers?|referred)\s+(?:actually\s+|really\s+|in\s+fact\s+)?"
+    rf"(?:(?:from|for|to|of|about)\s+)?(?:{_OWNER})|\b(?:wrong\s+(?:patient|pt|case|chart|notes?)|mixed\s+up\s+(?:the\s+)?"
+    r"(?:patients|cases|charts|notes))\b",
+    _I,
+)
+# "sorry, different patient": an apology before another patient corrects the last fact; no switch.
+_APOLOGY = re.compile(
+    r"\b(?:sorry|oops|apologies|my\s+bad|my\s+mistake|whoops)\b[\s,:;-]*(?:that\s+(?:was|is)\s+)?(?:(?:a|the)\s+)?"
+    r"(?:different|another|other|wrong)\s+(?:patient|pt|case)\b",
+    _I,
+)
+_CLAUSE_END = re.compile(r"[,;!?\n()]|\.(?!\d)")
+_CLAUSE_START = re.compile(r"[;!?\n:]|\.(?!\d)|\b(?:sorry|oops|apologies|correction|wait|actually|but)\b,?")
+
 _VERB = (
     r"\b(?:forget|ignore|disregard|drop|remove|delete|scrap|scratch|discard|clear|undo|retract|strike|erase|cancel|"
     r"take\s+out|throw\s+out|never\s+mind|nevermind)\s+(?:about\s+)?(?:the\s+|that\s+|my\s+|her\s+|his\s+|their\s+|"
@@ -84,10 +123,12 @@ _FIELD_PATTERNS = tuple((re.compile(rf"(?:{words})", _I), fields) for words, fie
 
 
 def extract_retractions(c: Collector) -> None:
+    _misattributions(c)
     for match in _RESET.finditer(c.low):
-        if not c.scope.hypothetical(match.start()):
-            c.start_new_patient(match.end())
-            c.claim(*match.span())
+        if not c.free(*match.span()) or c.scope.hypothetical(match.start()) or _not_a_switch(c, match):
+            continue
+        c.start_new_patient(match.end())
+        c.claim(*match.span())
     for pattern in _RETRACTIONS:
         for match in pattern.finditer(c.low):
             fields = _fields(match.group("what"))
@@ -109,3 +150,51 @@ def _fields(words: str) -> tuple[str, ...]:
         if pattern.fullmatch(words.strip()):
             return fields
     return ()
+
+
+def _not_a_switch(c: Collector, match: re.Match[str]) -> bool:
+    if not re.match(r"(?:another|different|other)\b", match.group(0)):
+        return False  # "new patient", "start over": always a switch
+    before = c.low[max(0, match.start() - 40) : match.start()]
+    return bool(_NOT_A_SWITCH_BEFORE.search(before) or _NOT_A_SWITCH_AFTER.match(c.low[match.end() :]))
+
+
+def _misattributions(c: Collector) -> None:
+    """Clear the fields a "that was another patient's" remark names, and only those."""
+    for match in (*_MISATTRIBUTED.finditer(c.low), *_APOLOGY.finditer(c.low)):
+        if not c.free(*match.span()):
+            continue
+        begin = max((m.end() for m in _CLAUSE_START.finditer(c.low, 0, match.start())), default=0)
+        if match.re is _APOLOGY:
+            # "CD22 90% (sorry, different patient)": the remark is about the clause before it.
+            begin = max((m.end() for m in _CLAUSE_START.finditer(c.low, 0, max(begin - 1, 0))), default=0)
+        end = match.end()
+        named = _named_fields(c.low[begin : match.start()])
+        if not named and match.group(0).startswith(("wrong", "mixed")):
+            # "wrong patient for the KMT2A result": the field follows, within the clause.
+            stop = _CLAUSE_END.search(c.low, match.end())
+            end = stop.start() if stop else len(c.low)
+            named = _named_fields(c.low[match.end() : end])
+        therapies = [t for t, pattern in THERAPY_PATTERNS if pattern.search(c.norm[begin:end])]
+        c.claim(begin, end)
+        if not named and not therapies:
+            c.note("patient", "misattributed", match.start(), match.end())
+        for field in named:
+            c.clear(field, begin, end, own_words=True)
+        for therapy in therapies:
+            c.withdraw("prior_therapies", therapy, begin, end)
+
+
+def _named_fields(words: str) -> list[str]:
+    """The profile fields a stretch of words names ("the CD22 and bili" -> CD22, bilirubin)."""
+    fields: list[str] = []
+    taken: list[tuple[int, int]] = []
+    for pattern, names in _FIELD_SEARCH:
+        for m in pattern.finditer(words):
+            if all(m.end() <= a or m.start() >= b for a, b in taken):
+                taken.append(m.span())
+                fields.extend(n for n in names if n not in fields)
+    return fields
+
+
+_FIELD_SEARCH = tuple((re.compile(rf"\b(?:{words})\b", _I), fields) for words, fields in FIELD_WORDS)

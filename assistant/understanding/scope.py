@@ -14,7 +14,9 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-Mode = Literal["patient", "hypothetical"]
+from assistant.understanding.subject import Kind, ThirdParty, inside, third_party_spans
+
+Mode = Literal["patient", "hypothetical", "third_party"]
 
 # Length-preserving clean-up, so spans found in the clean text point into the original text.
 _SAME_LENGTH = str.maketrans(
@@ -66,7 +68,8 @@ _NEGATION_BEFORE = re.compile(
     r"lacking|neither|nor|none|non|excluded|isn't|wasn't|aren't|doesn't|didn't|hasn't|no\s+longer)\b"
 )
 _NEGATION_AFTER = re.compile(
-    r"^(?:(?:is|are|was|were|status|remains|now|test|testing|result|by|on|flow|fish|pcr)\s+)*"
+    r"^(?:(?:is|are|was|were|status|remains|now|test|testing|tests?|result|results|by|on|flow|fish|pcr|ngs|came|come|"
+    r"comes|back|returned|reported|shows?|showed|turned|out|actually|also|still|confirmed|as)\s+)*"
     r"(?:neg|negative|ve|absent|none|not\s+(?:present|detected|seen|involved|rearranged|found|identified)|"
     r"ruled\s+out|excluded|wild\s+type|wildtype|wt|germline|intact|unrearranged|free|cleared|resolved)\b"
 )
@@ -138,6 +141,7 @@ class Scope:
         # every span must keep pointing at the same characters of the original message.
         self.low = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in self.norm)
         self.sentences = _sentences(self.low)
+        self.third_parties = third_party_spans(self.low)
 
     # -- windows ------------------------------------------------------------------------------
     def sentence_at(self, pos: int) -> Sentence:
@@ -205,7 +209,17 @@ class Scope:
             return True
         return bool(_HYPOTHETICAL_BEFORE.search(self.clause_before(start, words=8, stop_at_words=False)))
 
-    def mode(self, start: int) -> Mode:
+    def third_party(self, pos: int) -> ThirdParty | None:
+        """The third person ("his brother", "my other patient") a clause at ``pos`` is about, if any."""
+        return inside(self.third_parties, pos)
+
+    def mode(self, start: int, *, speaks_for: tuple[Kind, ...] = ()) -> Mode:
+        """Whose fact a phrase at ``start`` states. ``speaks_for``: third persons whose clause still
+        states this fact about the patient ("the donor is lined up" says the patient can be
+        transplanted; "mum doesn't want a pump" is the family's choice for a child)."""
+        other = self.third_party(start)
+        if other is not None and other.kind not in speaks_for:
+            return "third_party"
         return "hypothetical" if self.hypothetical(start) else "patient"
 
     def history(self, start: int, end: int) -> bool:

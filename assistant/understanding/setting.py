@@ -8,6 +8,11 @@ relapse; clinical-rules.md section 2), so it is never guessed:
 - A relapse named as history ("MRD-positive after first relapse") is not the current setting.
 - "MRD-negative" withdraws mrd_positive rather than inventing another setting.
 - When a message names two settings, the later one wins ("first relapse, refractory to blina").
+- Remission history gives the ordinal: a relapse *from* the n-th remission is the n-th relapse
+  ("relapsed 2 years after first CR", "CR1 of 18 months, then relapsed" -> first relapse;
+  "relapsed after CR2" -> second or later). No remission at all is refractory disease ("never
+  achieved remission", "did not reach CR after induction", "induction failure"). A relapse after
+  an unnumbered remission ("relapsed after achieving CR") still names no ordinal.
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ _STATUS_PATTERNS: tuple[tuple[DiseaseStatus, re.Pattern[str]], ...] = (
             rf"\b(?:second|2nd|third|3rd|fourth|4th|fifth|5th|subsequent|multiple|later|repeated)\s+{_KIND}relapses?\b"
             r"|\bsecond\s+or\s+(?:later|greater|subsequent)\s+relapse\b|\bmultiply[\s-]+relapsed\b"
             r"|\brelapsed\s+(?:for\s+the\s+(?:second|third|fourth|2nd|3rd)\s+time|twice|again|(?:two|three|2|3)\s+times)\b"
+            r"|\brelapse[sd]?\s*(?:#|no\.?\s*|number\s+|x\s*)[2-9]\b"
             r"|\b(?:two|three|four|2|3|4)\s+(?:prior\s+|previous\s+)?relapses\b|\b(?:>=|≥|at\s+least\s+)\s*(?:2|two)\s+relapses\b",
             _I,
         ),
@@ -62,9 +68,35 @@ _STATUS_PATTERNS: tuple[tuple[DiseaseStatus, re.Pattern[str]], ...] = (
         re.compile(
             r"\b(?:primary\s+|primary[\s-]+induction\s+|induction\s+|chemo[\s-]*|multiply\s+)?refractory\b"
             r"|\b(?:primary\s+)?induction\s+failure\b|\bfailed\s+(?:to\s+achieve\s+(?:a\s+)?(?:remission|cr)|induction)\b"
-            r"|\bnever\s+(?:achieved|reached|got\s+into|went\s+into)\s+(?:a\s+)?(?:remission|cr)\b",
+            r"|\b(?:never|did\s+not|didn't|failed\s+to|could\s+not|couldn't|unable\s+to)\s+(?:achieve[sd]?|reach(?:ed)?|"
+            r"attain(?:ed)?|get\s+into|got\s+into|go\s+into|went\s+into|enter(?:ed)?)\s+(?:a\s+)?(?:first\s+)?(?:complete\s+)?"
+            r"(?:remission|cr)\b|\bno\s+(?:cr|remission)\s+(?:after|with|following|to|despite)\s+(?:\w+\s+)?induction\b"
+            r"|\bprimary\s+(?:resistant|resistance)\b|\bfailed\s+to\s+remit\b|\bnon[\s-]?remitting\b",
             _I,
         ),
+    ),
+)
+# The n-th remission: "first CR", "CR1", "second complete remission".
+_ORDINALS = {"first": 1, "1st": 1, "initial": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+_NTH_REMISSION = (
+    r"(?:(?P<{o}>first|1st|initial|second|2nd|third|3rd|fourth|4th)\s+(?:complete\s+)?(?:cr|remission|cr/cri)\b"
+    r"|\bcr\s*-?\s*(?P<{n}>[1-4])\b)"
+)
+_RELAPSE_WORD = r"\b(?:relapsed|relapses?|relapsing|recurred|recurrence)\b"
+_REMISSION_HISTORY = (
+    # "relapsed 2 years after first CR", "relapse from CR2", "relapsing out of a second remission"
+    re.compile(
+        rf"{_RELAPSE_WORD}(?:\s+[\w-]+){{0,5}}?\s+(?:after|from|following|post|out\s+of|in|into|during|off)\s+"
+        r"(?:(?:a|her|his|their|the|achieving|reaching|attaining|an?\s+(?:\w+\s+)?)\s*)?"
+        + _NTH_REMISSION.format(o="o", n="n"),
+        _I,
+    ),
+    # "CR1 lasting 2 years, then relapsed", "first remission of 18 months before relapse"
+    re.compile(
+        _NTH_REMISSION.format(o="o", n="n")
+        + rf"(?:\s+[\w-]+){{0,5}}?[\s,]+(?:then\s+|before\s+|until\s+|and\s+|but\s+|now\s+)?"
+        rf"(?:(?:she|he|they|it)\s+)?(?:has\s+|had\s+)?(?:a\s+)?{_RELAPSE_WORD}",
+        _I,
     ),
 )
 _MRD_NEGATIVE = re.compile(r"\bmrd[\s-]*(?:negative|neg\b|-ve|undetectable|not\s+detected)|\bmrd[\s-]*<", _I)
@@ -95,6 +127,7 @@ def extract_setting(c: Collector) -> None:
                 continue
             found = True
             c.judge("disease_status", status, start, end)
+    found = _remission_history(c) or found
     for match in _MRD_NEGATIVE.finditer(c.low):
         if c.free(*match.span()):
             c.claim(*match.span())
@@ -104,6 +137,25 @@ def extract_setting(c: Collector) -> None:
             if c.free(*match.span()) and not c.scope.hypothetical(match.start()):
                 c.note("disease_status", "no_ordinal", *match.span())
                 break
+
+
+def _remission_history(c: Collector) -> bool:
+    """The relapse ordinal implied by the remission it came out of; True when one was read."""
+    found = False
+    for pattern in _REMISSION_HISTORY:
+        for match in pattern.finditer(c.low):
+            start, end = match.span()
+            if not c.free(start, end):
+                continue
+            if _PAST_SETTING.search(c.scope.clause_before(start, words=1, stop_at_words=False)):
+                continue  # "MRD-positive after relapsing from CR1": the relapse is history
+            nth = _ORDINALS.get((match.group("o") or "").lower()) or int(match.group("n") or 0)
+            if not nth:
+                continue
+            # Not claimed: "CR1 after induction, relapsed" also names a line of chemotherapy.
+            found = True
+            c.judge("disease_status", "first_relapse" if nth == 1 else "second_or_later_relapse", start, end)
+    return found
 
 
 def extract_ph(c: Collector) -> None:

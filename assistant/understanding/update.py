@@ -6,7 +6,9 @@ collector resolves them once, the same way for every field:
 - the latest statement in a message wins ("no CNS disease ... actually CNS3" -> CNS disease);
 - for numbers, a current value beats one marked as earlier ("10%, down from 85%" -> 10);
 - prior therapies accumulate, and a withdrawal ("never had blina") removes one;
-- facts stated as conditionals or about patients in general go to ``hypothetical``, never ``set``.
+- facts stated as conditionals or about patients in general go to ``hypothetical``, never ``set``;
+- facts in a clause about a third person (a relative, the donor, another patient; see `subject`)
+  are dropped: they are nobody's facts here, and never the patient's.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.understanding.scope import Mode, Scope
+from assistant.understanding.subject import Kind
 from assistant.understanding.vocabulary import FactValue, PriorTherapy
 
 NoteKind = Literal[
@@ -26,11 +29,13 @@ NoteKind = Literal[
     "range",  # "80-90%": stored at the cautious end
     "complement",  # "40% CD22-negative" stored as 60% CD22-positive
     "qualitative",  # "CD22 bright", "normal bilirubin": no number to store
-    "unit",  # "bilirubin 2.1 mg/dL": needs a multiple of ULN
+    "unit",  # "bilirubin 2.1 mg/dL": needs a multiple of ULN (or a ULN in the same unit)
+    "ratio",  # "bili 30 umol/L, ULN 21": stored as the value over the laboratory's ULN
     "uncertain",  # "?CNS disease", "possible KMT2A": not stored until confirmed
     "no_ordinal",  # "relapsed after transplant": which relapse is not said
     "not_used",  # "peripheral blasts 40%": not the field it resembles
     "out_of_range",  # "blasts 150%": outside the profile's range, so not stored
+    "misattributed",  # "sorry, wrong patient": which fact it means is not said, so nothing cleared
 ]
 
 
@@ -160,18 +165,23 @@ class Collector:
         *,
         history: bool = False,
         shown_from: int = -1,
+        speaks_for: tuple[Kind, ...] = (),
     ) -> None:
-        self._events.append(
-            _Event(field, "set", value, start, end, self.scope.mode(start), history, shown_from)
-        )
+        mode = self.scope.mode(start, speaks_for=speaks_for)
+        self._events.append(_Event(field, "set", value, start, end, mode, history, shown_from))
 
-    def clear(self, field: str, start: int, end: int) -> None:
-        self._events.append(_Event(field, "clear", None, start, end, "patient"))
+    def clear(self, field: str, start: int, end: int, *, own_words: bool = False) -> None:
+        """The field is now unknown. ``own_words``: the clearing remark names another patient on
+        purpose ("that CD22 was a different patient's"), so it is not a third person's clause."""
+        about_other = not own_words and self.scope.third_party(start) is not None
+        self._events.append(_Event(field, "clear", None, start, end, "third_party" if about_other else "patient"))
 
     def withdraw(self, field: str, value: str, start: int, end: int) -> None:
         self._events.append(_Event(field, "withdraw", value, start, end, self.scope.mode(start)))
 
     def note(self, field: str, kind: NoteKind, start: int, end: int) -> None:
+        if self.scope.third_party(start) is not None:
+            return  # nothing to ask about the brother's relapse
         note = FactNote(field=field, kind=kind, text=self.words(start, end))
         if note not in self._notes:
             self._notes.append(note)
@@ -185,18 +195,23 @@ class Collector:
         *,
         negated: FactValue | None = None,
         shown_from: int = -1,
+        speaks_for: tuple[Kind, ...] = (),
     ) -> None:
         """The common reading of a phrase stating a fact: uncertain -> note; negated -> ``negated``
-        (or a withdrawal of ``value`` when there is no opposite); hypothetical handled by set()."""
+        (or a withdrawal of ``value`` when there is no opposite); hypothetical and third-person
+        clauses handled by set()."""
         if self.scope.uncertain(start, end):
             self.note(field, "uncertain", start, end)
         elif self.scope.negated(start, end):
             if negated is not None:
-                self.set(field, negated, start, end, shown_from=self.scope.negation_start(start))
+                self.set(
+                    field, negated, start, end, shown_from=self.scope.negation_start(start),
+                    speaks_for=speaks_for,
+                )
             elif isinstance(value, str):
                 self.withdraw(field, value, start, end)
         else:
-            self.set(field, value, start, end, shown_from=shown_from)
+            self.set(field, value, start, end, shown_from=shown_from, speaks_for=speaks_for)
 
     # -- resolution ----------------------------------------------------------------------------
     def finish(self) -> FactUpdate:

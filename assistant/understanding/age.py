@@ -1,0 +1,133 @@
+"""The patient's age, read with its unit, in years to two decimals.
+
+A number is an age only when the words around it say so: "62-year-old", "62yo", "aged 62",
+"45M", "she is 19". A bare number counts as an age only when it is the whole message (the
+planner may just have asked for the age). So "2 cycles", "CD22 60%", "10^-3", "grade 3",
+"4 weeks", "day 28" and "25 mg" are never ages.
+
+One unit-aware reading covers the shapes: "18-month-old" and "19 mo boy" -> 1.5 and 1.58,
+"7 months old" -> 0.58, "3.5 yo" -> 3.5, "2 and a half year old" / "2½ y/o" -> 2.5, "a two-year-old"
+-> 2. A count of months or weeks is an age only with "old" or a person after it ("19 mo boy"):
+"relapsed 19 mo after CR1" is a duration. An age outside 0-120 leaves an "out_of_range" note.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.understanding.numbers import tidy
+from assistant.understanding.update import Collector
+from assistant.understanding.vocabulary import AGE_RANGE
+
+_I = re.IGNORECASE
+
+_NOT_AFTER_AGE = (
+    r"(?!\s*(?:%|x\b|mg|g\b|kg|cycles?|weeks?|wks?|days?|months?|mos?\b|hours?|cm|mm|ml|/|\^|uln|times|fold|"
+    r"percent|\.\d))"
+)
+_NUMBER_WORDS = {
+    word: i
+    for i, word in enumerate(
+        [
+            "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+            "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
+        ]
+    )
+}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_UNIT_WORD = "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+# "two", "seventeen", "sixty-two", "eighty": never the "two" inside "sixty-two" on its own.
+_NUMBER_WORD = (
+    rf"(?<![a-z]-)(?<![a-z])(?:(?:{'|'.join(_TENS)})(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?"
+    rf"|{_UNIT_WORD})"
+)
+_QTY = (
+    rf"(?:(?<![\d.^/-])(?P<n>\d{{1,3}}(?:\.\d{{1,2}})?)|\b(?P<w>{_NUMBER_WORD}))"
+    r"(?P<half>\s*-?\s*(?:and\s+a\s+half|½)|½)?"
+)
+_PERSON_AFTER = r"(?:\s*,?\s*(?:old\s+)?(?:boy|girl|infant|baby|toddler|child|kid|male|female|(?-i:[MF]))\b)"
+# One reading per unit: years, months, weeks. Months and weeks need "old" or a person after them.
+_AGE_WITH_UNIT = re.compile(
+    rf"{_QTY}\s*-?\s*(?:"
+    r"(?P<y>(?:years?|yrs?|yr|y)\.?[\s-]*(?:old|of\s+age)\b|(?:y/o|y\.o\.?|yo|yro|yoa)(?![a-z]))"
+    rf"|(?P<m>(?:months?|mos?|mths?)\.?(?:[\s-]*old\b|(?={_PERSON_AFTER}))|m/o\b)"
+    r"|(?P<wk>(?:weeks?|wks?)\.?[\s-]*old\b)"
+    r")",
+    _I,
+)
+# "she is 19", "he's actually 3.5", "pt is 7 months", "age is 2.5", "she turned 60": a person (or the
+# age itself) with a copula, then a number, then perhaps its unit.
+_STATED_AGE = re.compile(
+    r"\b(?:(?:she|he|patient|pt|they)(?:'s|\s+is|\s+are|\s+was|\s+turned|\s+turns)|age\s+(?:is|was|now))\s+"
+    r"(?:(?:now|only|just|actually|really|in\s+fact|about|nearly|almost)\s+)*"
+    r"(?P<n>\d{1,3}(?:\.\d{1,2})?)(?P<half>\s+and\s+a\s+half|½)?"
+    # "he is 2 years post transplant" is a duration
+    r"(?!\s*(?:years?|yrs?|y|months?|mos?|mths?)[\s-]+(?:post|after|from|since|out|into|in|off|ago|of|on|beyond|past|"
+    r"following|before|prior|s/p|since)\b)"
+    r"(?:\s*(?P<m>months?|mos?|mths?)\b|\s*(?:years?|yrs?|y)\b)?(?:[\s-]*old\b)?"
+    rf"(?!\d|[.,]\d|\s*(?:-|to)\s*\d){_NOT_AFTER_AGE}",
+    _I,
+)
+_AGED_IN_MONTHS = re.compile(r"\b(?:aged?|ages?\s+of)\s*[:=]?\s*(?P<n>\d{1,2})\s*(?P<m>months?|mos?|mths?)\b", _I)
+_AGE_PATTERNS = (
+    re.compile(
+        rf"\b(?:aged?|ages?\s+of)\s*[:=]?\s*(?P<n>\d{{1,3}}(?:\.\d)?)(?P<half>\s*(?:and\s+a\s+half|½))?"
+        rf"(?!\d|[.,]\d|\s*(?:-|to)\s*\d){_NOT_AFTER_AGE}",
+        _I,
+    ),
+    re.compile(r"(?<![\w.^/-])(?P<n>\d{1,3})(?-i:[MF])(?![\w/%])"),
+    re.compile(r"(?<![\w.^/-])(?P<n>\d{1,3})\s?/\s?(?-i:[MF])\b"),
+    re.compile(
+        r"(?:^|(?<=[.;!?\n]))\s*(?P<n>\d{1,3})\s*(?:years?|yrs?|y)\s*,?\s*(?:male|female|man|woman|boy|girl|m|f)\b",
+        _I,
+    ),
+)
+_WHOLE_MESSAGE_AGE = re.compile(
+    r"^\s*(?:age\s*[:=]?\s*)?(?P<n>\d{1,3}(?:\.\d)?)\s*(?:y|yo|yrs?|years?)?\s*[.!]?\s*$", _I
+)
+
+
+def extract_age(c: Collector) -> None:
+    whole = _WHOLE_MESSAGE_AGE.match(c.low)
+    if whole:
+        _age(c, whole, float(whole.group("n")))
+        return
+    # Matched on the case-preserving text: "19 mo M" has a sex, "19 mo m" does not.
+    for match in _AGE_WITH_UNIT.finditer(c.norm):
+        _age(c, match, _years(match))
+    for match in _STATED_AGE.finditer(c.low):
+        _age(c, match, _years(match))
+    for match in _AGED_IN_MONTHS.finditer(c.low):
+        _age(c, match, round(float(match.group("n")) / 12, 2))
+    for pattern in _AGE_PATTERNS:
+        for match in pattern.finditer(c.low if pattern.flags & _I else c.norm):
+            _age(c, match, float(match.group("n")) + (0.5 if match.groupdict().get("half") else 0))
+
+
+def _years(match: re.Match[str]) -> float:
+    """The age a unit-bearing match states, in years (months / 12, weeks / 52)."""
+    groups = match.groupdict()
+    amount = float(groups["n"]) if groups.get("n") else float(_word_number(groups["w"]))
+    if groups.get("half"):
+        amount += 0.5
+    if groups.get("m"):
+        return round(amount / 12, 2)
+    if groups.get("wk"):
+        return round(amount / 52, 2)
+    return amount
+
+
+def _age(c: Collector, match: re.Match[str], years: float) -> None:
+    start, end = match.span()
+    if not c.free(start, end):
+        return
+    c.claim(start, end)
+    if AGE_RANGE[0] <= years <= AGE_RANGE[1]:
+        c.set("age_years", tidy(years), start, end)
+    else:
+        c.note("age_years", "out_of_range", start, end)
+
+
+def _word_number(words: str) -> int:
+    parts = words.lower().replace("-", " ").split()
+    return sum(_TENS.get(part) or _NUMBER_WORDS.get(part, 0) for part in parts)
