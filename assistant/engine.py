@@ -265,6 +265,8 @@ _NOTE_WORDS = {
     "bound": "Recorded \"{text}\" just inside its bound.",
     "range": "Recorded \"{text}\" at its more cautious end.",
     "no_ordinal": "Noted \"{text}\"; which relapse is this (first, second or later)?",
+    "ratio": "Recorded bilirubin from \"{text}\" as a multiple of the laboratory's upper limit of normal.",
+    "misattributed": "Nothing was changed for \"{text}\": tell me which fact belonged to the other patient.",
 }
 
 

@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from assistant.evidence import retrieve
 
 HELDOUT_DIR = Path(__file__).resolve().parent / "eval" / "heldout"
+DEV_VIGNETTES = Path(__file__).resolve().parent / "eval" / "dev_vignettes.yaml"
 Style = Literal["terse", "exam", "indirect"]
 
 
@@ -102,10 +103,12 @@ def load_development(pack: Any) -> Split:
                 refs=sorted({r for p in passages for r in p.refs}),
             )
         )
+    vignettes = yaml.safe_load(DEV_VIGNETTES.read_text(encoding="utf-8")) if DEV_VIGNETTES.exists() else {}
     return Split(
         name="development",
         questions=questions,
         out_of_scope=[OutOfScope(id=o.id, question=o.question) for o in dev.out_of_scope],
+        vignettes=(vignettes or {}).get("vignettes", []),
     )
 
 

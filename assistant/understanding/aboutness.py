@@ -47,7 +47,7 @@ _ANCHOR = re.compile(
 # Groups, trials and practice: the subject of an evidence question.
 _POPULATION = re.compile(
     r"\b(?:patients|pts|people|children|kids|adults|adolescents|infants|responders|non-?responders|cases|cohorts?|"
-    r"subgroups?|populations?|those|anyone|someone|series|trials?|stud(?:y|ies)|phase\s*[123i]+|arms?|registry|"
+    r"subgroups?|populations?|those|series|trials?|stud(?:y|ies)|phase\s*[123i]+|arms?|registry|"
     r"centres|centers|institutions|guidelines?|practice|literature|review|evidence|data|"
     r"ino[\s-]?vate|tower|eliana|aall\d+|zuma[\s-]?\d+|felix|e1910|19[\s-]?28z)\b",
     _I,

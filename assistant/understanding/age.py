@@ -58,7 +58,7 @@ _AGE_WITH_UNIT = re.compile(
 # "she is 19", "he's actually 3.5", "pt is 7 months", "age is 2.5", "she turned 60": a person (or the
 # age itself) with a copula, then a number, then perhaps its unit.
 _STATED_AGE = re.compile(
-    r"\b(?:(?:she|he|patient|pt|they)(?:'s|\s+is|\s+are|\s+was|\s+turned|\s+turns)|age\s+(?:is|was|now))\s+"
+    r"\b(?:(?:she|he|patient|pt|they)(?:'s|\s+is|\s+are|\s+was|\s+were|\s+turned|\s+turns)|age\s+(?:is|was|now))\s+"
     r"(?:(?:now|only|just|actually|really|in\s+fact|about|nearly|almost)\s+)*"
     r"(?P<n>\d{1,3}(?:\.\d{1,2})?)(?P<half>\s+and\s+a\s+half|½)?"
     # "he is 2 years post transplant" is a duration
