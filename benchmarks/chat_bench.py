@@ -5,8 +5,8 @@
 Each round plays the same mix of turns: evidence questions in fresh sessions (one of them in two
 parts, one out of scope) and a multi-turn patient conversation. In process, the CPU time of each turn
 (this process's user + system time) is printed beside the wall-clock figures: on a shared machine it
-is the steadier measure of what a turn costs. Both measurements share one temporary data directory, so the index is built once (the
-build is not timed). Prints figures; asserts nothing.
+is the steadier measure of what a turn costs. Both measurements share one temporary data directory,
+so the index is built once (the build is not timed). Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
