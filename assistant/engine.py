@@ -9,7 +9,7 @@ Each turn is stored once, here, whoever answered it (rules, the tutor, or the op
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pydantic import ValidationError
@@ -97,6 +97,9 @@ class ChatEngine:
                 ctx.bottom_line = []
                 ctx.tool_calls.extend(ToolCall(**c) for c in written.tool_calls)
 
+        # A note that already asks about a field ("which relapse is this?") is not asked again below.
+        noted = {n.field for n in reading.update.notes if n.kind in _ASKING_NOTES}
+        plan = replace(plan, ask=tuple((f, q) for f, q in plan.ask if f not in noted))
         questions = [q for _, q in plan.ask]
         if reading.unconfirmed and not reading.update.set:
             # Facts that may be this patient's or patients' in general: asked once, stored on "yes".
@@ -148,8 +151,6 @@ class ChatEngine:
             return Plan(intent="confirmation", kind="confirmed_not_patient")
         if reading.about == "both" and not plan.retrieve:
             # "45M 2nd relapse. What was CR in TOWER?": assess the patient and answer the question.
-            from dataclasses import replace
-
             return replace(plan, retrieve=True, query=reading.evidence_question)
         return plan
 
@@ -257,6 +258,7 @@ def notes_for(update: FactUpdate, rejected: dict[str, str]) -> list[str]:
     return out
 
 
+_ASKING_NOTES = frozenset({"qualitative", "unit", "uncertain", "no_ordinal", "misattributed"})
 _NOTE_WORDS = {
     "out_of_range": "I could not use \"{text}\": it is outside the possible range, so nothing was recorded.",
     "qualitative": "Not recorded: \"{text}\" gives no figure; tell me the {label} as a number.",
