@@ -1,0 +1,158 @@
+"""The held-out split: frozen as written, scored like the development split, and its figures held.
+
+The files were written from the review and the profile schema alone and committed before any tuning
+(``git log assistant/eval/heldout``). Their hashes are fixed here so an edit made to pass an item
+fails loudly; the floors below are regression guards at the figures measured when this test was
+written, not the targets (the README gives both).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from assistant.engine import ChatEngine
+from assistant.heldout import (
+    HELDOUT_DIR,
+    Question,
+    Split,
+    VignetteTurn,
+    citation_hit,
+    fold,
+    is_refusal,
+    load_development,
+    load_heldout,
+    missing_groups,
+    profile_errors,
+    run_split,
+)
+from knowledge.pack import default_pack
+
+FROZEN = {
+    "questions.yaml": "998e64b9edd0a7bd031fc0e31ec6d8933ce077603c16ee2d4de848fa9d737026",
+    "vignettes.yaml": "01efe09061b86f1df77d4c6e2de860ebfb5505d110b2e764183a05310c7d4de9",
+}
+
+
+@pytest.mark.parametrize(("name", "digest"), sorted(FROZEN.items()))
+def test_heldout_files_are_unchanged_since_they_were_frozen(name: str, digest: str) -> None:
+    assert hashlib.sha256((HELDOUT_DIR / name).read_bytes()).hexdigest() == digest
+
+
+def test_heldout_split_has_the_sizes_the_issue_asks_for() -> None:
+    split = load_heldout()
+    assert len(split.questions) >= 150
+    assert {q.style for q in split.questions} == {"terse", "exam", "indirect"}
+    assert len(split.out_of_scope) >= 30
+    assert len(split.vignettes) >= 40
+
+
+def test_development_split_reads_the_projects_own_set() -> None:
+    split = load_development(default_pack())
+    assert len(split.questions) >= 65 and split.vignettes
+
+
+# -- pure scoring --------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("answer", "groups", "missing"),
+    [
+        ("CR 80-88% in MRD", [["80–88%"]], []),
+        ("rates of 43.9 % with blina", [["43.9%"]], []),
+        ("OR 6.02 and 8.61", [["6.02"], ["7.08", "7,08"]], [["7.08", "7,08"]]),
+    ],
+)
+def test_facts_match_across_dashes_spaces_and_alternatives(answer: str, groups: list[list[str]],
+                                                           missing: list[list[str]]) -> None:
+    assert missing_groups(answer, groups) == missing
+
+
+def test_fold_is_case_and_dash_insensitive() -> None:
+    assert fold("CR\u2013CRi  ≥90 %") == "cr-cri >=90%"
+
+
+def test_a_citation_hits_by_section_or_by_reference() -> None:
+    citations = [{"section": "Toxicity", "refs": [13]}]
+    assert citation_hit(citations, ["Toxicity"], [])
+    assert citation_hit(citations, ["Efficacy"], [13, 11])
+    assert not citation_hit(citations, ["Efficacy"], [6])
+
+
+@pytest.mark.parametrize(("answer", "refused"), [
+    ("The review this assistant is built on does not cover that (costs).", True),
+    ("That came after the review this assistant is built on (early 2020).", True),
+    ("InO gave 73.8% CR/CRi [1].", False),
+])
+def test_refusals_are_recognised(answer: str, refused: bool) -> None:
+    assert is_refusal(answer) is refused
+
+
+def test_profile_errors_count_missing_extra_and_wrong_fields() -> None:
+    errors = profile_errors({"age_years": 1.5, "prior_therapies": ["blinatumomab"]},
+                            {"age_years": 1.5, "prior_therapies": ["blinatumomab"], "cns_disease": False})
+    assert errors == ["cns_disease: wanted None, stored False"]
+    assert profile_errors({"age_years": 1.58}, {"age_years": 1.583}) == []
+
+
+class _Scripted:
+    """An engine that answers from a table, to test the runner without the real one."""
+
+    def __init__(self) -> None:
+        self.sessions: dict[str, dict[str, object]] = {}
+
+    def respond(self, message: str, session_id: str | None = None) -> dict[str, object]:
+        session = session_id or f"s{len(self.sessions)}"
+        patient = self.sessions.setdefault(session, {})
+        if "45" in message:
+            patient["age_years"] = 45
+        answer = "The review does not cover that." if "cost" in message else "InO gave 73.8% [1]."
+        citations = [] if "cost" in message else [{"marker": 1, "passage_id": "agent-ino-02",
+                                                   "section": "Novel Agents: Inotuzumab ozogamicin", "refs": [11]}]
+        return {"session_id": session, "answer": answer, "citations": citations, "patient": dict(patient)}
+
+
+def test_runner_scores_questions_refusals_and_vignettes() -> None:
+    split = Split(
+        name="t",
+        questions=[Question(id="q1", question="ino cr?", must_state=[["73.8%"]],
+                            sections=["Novel Agents: Inotuzumab ozogamicin"]),
+                   Question(id="q2", question="cost?", must_state=[["1"]])],
+        out_of_scope=[{"id": "o1", "question": "cost of kymriah"}],  # type: ignore[list-item]
+        vignettes=[{"id": "v1", "turns": [VignetteTurn(say="45M"), VignetteTurn(say="ok")]}],  # type: ignore[list-item]
+    )
+    split.vignettes[0].turns[0].expect["age_years"] = 45
+    split.vignettes[0].turns[1].expect["age_years"] = 45
+    figures = run_split(split, _Scripted()).figures
+    assert figures["facts"] == 0.5 and figures["in_scope_refused"] == 1
+    assert figures["out_of_scope"] == 1.0 and figures["vignette_cases"] == 1.0
+
+
+# -- the real engine on the held-out split (regression floors, not targets) ---------------------
+FLOORS = {
+    "facts": 0.80,
+    "citation_hit": 0.90,
+    "out_of_scope": 0.70,
+    "vignette_cases": 0.55,
+    "vignette_fields": 0.90,
+    "retrieval_facts_at_5": 0.85,
+}
+
+
+@pytest.fixture(scope="module")
+def heldout_figures(engine: ChatEngine) -> dict[str, float | int | None]:
+    return run_split(load_heldout(), engine, engine.retriever).figures
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("measure", "floor"), sorted(FLOORS.items()))
+def test_heldout_figure_stays_above_its_floor(heldout_figures: dict[str, float | int | None], measure: str,
+                                              floor: float) -> None:
+    value = heldout_figures[measure]
+    assert value is not None and value >= floor, f"{measure} {value} fell below {floor}"
+
+
+@pytest.mark.slow
+def test_in_scope_questions_are_rarely_refused(heldout_figures: dict[str, float | int | None]) -> None:
+    refused = heldout_figures["in_scope_refused"]
+    assert isinstance(refused, int) and refused <= 6
