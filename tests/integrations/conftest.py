@@ -1,0 +1,33 @@
+"""One live service for the integration tests (OpenAI-compatible chat, MCP, CDS Hooks): real uvicorn on
+loopback over a real index, with an API key configured so every client has to send it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from api.app import create_app
+from assistant.settings import Settings
+from knowledge.index import open_retriever
+from tests.live import live_server
+
+KEY = "integration-key-0123456789"
+
+
+@pytest.fixture(scope="session")
+def integration_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data_dir = tmp_path_factory.mktemp("integrations")
+    open_retriever(index_dir=data_dir / "index")
+    return data_dir
+
+
+@pytest.fixture(scope="module")
+def service(integration_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The base URL of a running service that requires ``KEY``; limits off (one busy test client)."""
+    db = tmp_path_factory.mktemp("integration-db") / "sessions.sqlite3"
+    settings = Settings(data_dir=integration_data_dir, database_url=f"sqlite:///{db}", api_keys=KEY,
+                        rate_limit_per_minute=0, key_rate_limit_per_minute=0)
+    with live_server(create_app(settings), wait_ready=True) as base:
+        yield base
