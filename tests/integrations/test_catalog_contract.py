@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import anyio
 import httpx
 import pytest
+from mcp import Client
 
+from api.mcp_server import build_mcp_server
 from assistant.llm import _TurnTools
 from knowledge.pack import default_pack
 from tests.integrations.conftest import KEY
@@ -31,6 +34,19 @@ def test_http_lists_every_tool_with_the_catalogue_schemas(service: str) -> None:
         assert tool["description"] == spec.description
         assert tool["input_schema"] == spec.input_schema()
         assert tool["output_schema"] == spec.output_schema()
+
+
+def test_mcp_lists_every_tool_with_the_catalogue_schemas() -> None:
+    async def listed() -> list[Any]:
+        async with Client(build_mcp_server(lambda: None)) as client:
+            return list((await client.list_tools()).tools)
+
+    tools = anyio.run(listed)
+    assert [t.name for t in tools] == list(CATALOG)
+    for tool in tools:
+        spec = CATALOG[tool.name]
+        assert (tool.description, tool.input_schema, tool.output_schema) == (
+            spec.description, spec.input_schema(), spec.output_schema())
 
 
 def test_langchain_tools_are_the_catalogue() -> None:
