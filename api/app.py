@@ -12,7 +12,21 @@ from starlette.routing import Route
 from api.errors import install_error_handlers
 from api.mcp_http import McpHttp
 from api.middleware import install_middleware
-from api.routes import assess, chat, health, metrics, openai_compat, quiz, search, sessions, tools, webhooks, widget
+from api.routes import (
+    assess,
+    cds_hooks,
+    chat,
+    health,
+    metrics,
+    openai_compat,
+    passages,
+    quiz,
+    search,
+    sessions,
+    tools,
+    webhooks,
+    widget,
+)
 from api.state import AppState
 from assistant import __version__
 from assistant.settings import Settings, get_settings
@@ -44,7 +58,8 @@ def create_app(settings: Settings | None = None, *, load_knowledge: bool = True)
     app.state.rrall = state
     install_error_handlers(app)
     install_middleware(app, settings)
-    for module in (health, metrics, search, assess, tools, chat, sessions, quiz, webhooks, widget, openai_compat):
+    for module in (health, metrics, search, assess, tools, chat, sessions, quiz, webhooks, widget, openai_compat,
+                   passages, cds_hooks):
         app.include_router(module.router)
     app.router.routes.append(Route("/mcp", endpoint=mcp, include_in_schema=False))
     return app

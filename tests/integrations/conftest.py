@@ -24,10 +24,15 @@ def integration_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def service(integration_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The base URL of a running service that requires ``KEY``; limits off (one busy test client)."""
+def service_settings(integration_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """A key required, limits off (one busy test client), a session store of the module's own."""
     db = tmp_path_factory.mktemp("integration-db") / "sessions.sqlite3"
-    settings = Settings(data_dir=integration_data_dir, database_url=f"sqlite:///{db}", api_keys=KEY,
-                        rate_limit_per_minute=0, key_rate_limit_per_minute=0)
-    with live_server(create_app(settings), wait_ready=True) as base:
+    return Settings(data_dir=integration_data_dir, database_url=f"sqlite:///{db}", api_keys=KEY,
+                    rate_limit_per_minute=0, key_rate_limit_per_minute=0)
+
+
+@pytest.fixture(scope="module")
+def service(service_settings: Settings) -> Iterator[str]:
+    """The base URL of a running service that requires ``KEY``."""
+    with live_server(create_app(service_settings), wait_ready=True) as base:
         yield base
