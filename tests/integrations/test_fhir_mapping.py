@@ -95,6 +95,6 @@ def test_a_hospital_file_adds_codes_and_replaces_defaults(tmp_path: Path) -> Non
 def test_a_broken_hospital_file_names_itself_and_the_problem(tmp_path: Path) -> None:
     path = tmp_path / "broken.yaml"
     path.write_text("observations:\n  - field: marrow_blast\n    codes: []\n", encoding="utf-8")
-    with pytest.raises(MappingFileError, match="broken.yaml") as raised:
+    with pytest.raises(MappingFileError, match=r"broken\.yaml") as raised:
         load_mapping(str(path))
     assert "marrow_blast" in str(raised.value)
