@@ -1,5 +1,6 @@
-"""One live service for the integration tests (OpenAI-compatible chat, MCP, CDS Hooks): real uvicorn on
-loopback over a real index, with an API key configured so every client has to send it."""
+"""One live service for the integration tests (OpenAI-compatible chat, MCP, CDS Hooks): a real
+`assistant serve` process with two workers on loopback over a real index, with an API key configured so
+every client has to send it."""
 
 from __future__ import annotations
 
@@ -8,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from api.app import create_app
 from assistant.settings import Settings
 from knowledge.index import open_retriever
-from tests.live import live_server
+from tests.service.servers import assistant_serve
 
 KEY = "integration-key-0123456789"
 
@@ -33,6 +33,8 @@ def service_settings(integration_data_dir: Path, tmp_path_factory: pytest.TempPa
 
 @pytest.fixture(scope="module")
 def service(service_settings: Settings) -> Iterator[str]:
-    """The base URL of a running service that requires ``KEY``."""
-    with live_server(create_app(service_settings), wait_ready=True) as base:
+    """The base URL of a running `assistant serve` that requires ``KEY``."""
+    env = {"RRALL_DATABASE_URL": service_settings.database_url, "RRALL_API_KEYS": KEY,
+           "RRALL_RATE_LIMIT_PER_MINUTE": "0", "RRALL_KEY_RATE_LIMIT_PER_MINUTE": "0"}
+    with assistant_serve(service_settings.data_dir, workers=2, env=env) as (base, _):
         yield base
