@@ -10,24 +10,16 @@ from pathlib import Path
 import pytest
 
 from assistant.settings import Settings
-from knowledge.index import open_retriever
 from tests.service.servers import assistant_serve
 
 KEY = "integration-key-0123456789"
 
 
-@pytest.fixture(scope="session")
-def integration_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data_dir = tmp_path_factory.mktemp("integrations")
-    open_retriever(index_dir=data_dir / "index")
-    return data_dir
-
-
 @pytest.fixture(scope="module")
-def service_settings(integration_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+def service_settings(indexed_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """A key required, limits off (one busy test client), a session store of the module's own."""
     db = tmp_path_factory.mktemp("integration-db") / "sessions.sqlite3"
-    return Settings(data_dir=integration_data_dir, database_url=f"sqlite:///{db}", api_keys=KEY,
+    return Settings(data_dir=indexed_data_dir, database_url=f"sqlite:///{db}", api_keys=KEY,
                     rate_limit_per_minute=0, key_rate_limit_per_minute=0)
 
 

@@ -43,9 +43,9 @@ def _http(base: str, key: str = KEY) -> Client:
 
 
 @pytest.fixture(params=["stdio", "http"])
-def connect(request: pytest.FixtureRequest, integration_data_dir: Path) -> Connect:
+def connect(request: pytest.FixtureRequest, indexed_data_dir: Path) -> Connect:
     if request.param == "stdio":
-        return lambda: _stdio(integration_data_dir)
+        return lambda: _stdio(indexed_data_dir)
     base = request.getfixturevalue("service")
     return lambda: _http(base)
 

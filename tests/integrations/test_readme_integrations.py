@@ -27,10 +27,10 @@ def _run(code: str) -> str:
 
 
 @pytest.mark.parametrize("index", range(len(PYTHON)))
-def test_python_example_runs_against_the_service(service: str, integration_data_dir: Path, index: int) -> None:
+def test_python_example_runs_against_the_service(service: str, indexed_data_dir: Path, index: int) -> None:
     code = PYTHON[index].replace("https://navigator.example.org", service).replace('"KEY"', repr(KEY))
     code = code.replace("Bearer KEY", f"Bearer {KEY}")
-    code = code.replace('"data/index"', repr(str(integration_data_dir / "index")))
+    code = code.replace('"data/index"', repr(str(indexed_data_dir / "index")))
     printed = _run(code)
     assert printed.strip(), "each example prints its result"
     assert "False" in printed or "[1]" in printed
