@@ -8,6 +8,7 @@ models, so an MCP client sees exactly what GET /v1/tools lists."""
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -88,12 +89,16 @@ def clinical_rules_text() -> str:
 def build_mcp_server(searcher: SearcherSource, *, pack: KnowledgePack | None = None) -> MCPServer:
     """The server; ``searcher()`` returns the loaded index (or None while it loads)."""
     pack = pack or default_pack()
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
     server: MCPServer = MCPServer(
         name="rrall-navigator", title="RR-ALL Navigator", version=__version__, instructions=INSTRUCTIONS,
         tools=[CatalogTool.of(spec, searcher) for spec in CATALOG.values()],
-        # The SDK calls logging.basicConfig; at WARNING it adds no INFO chatter to the service's logs.
-        log_level="WARNING",
     )
+    # The SDK's constructor calls logging.basicConfig; logging belongs to the host (api/logs.py), so undo it.
+    for handler in root.handlers[len(handlers):]:
+        root.removeHandler(handler)
+    root.setLevel(level)
 
     @server.resource("rrall://passage/{passage_id}", name="passage", mime_type="text/markdown",
                      description="One passage of the review by id, with its section and full references")
