@@ -16,6 +16,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 
+from api.cached import per_app
 from api.channels.links import ChannelLinks
 from api.deps import SettingsDep, StateDep
 from api.errors import ApiError, ErrorResponse, error_response, validation_fields
@@ -107,17 +108,19 @@ async def call_service(
     session_url = None
     if assessment is not None:
         principal = getattr(request.state, "principal", None)
-        session_id = await run_in_threadpool(_patient_session, state, record, body, principal)
+        links = per_app(request, "conversation_links", lambda: ChannelLinks(state.store.engine))
+        session_id = await run_in_threadpool(_patient_session, state, links, record, body, principal)
         session_url = f"{base}/widget?session={session_id}"
     cards = build_cards(record, assessment, pack=default_pack(), base_url=base, hook_instance=body.hookInstance,
                         session_url=session_url)
     return CardsResponse(cards=cards)
 
 
-def _patient_session(state: AppState, record: MappedRecord, body: HookRequest, principal: str | None) -> str:
+def _patient_session(
+    state: AppState, links: ChannelLinks, record: MappedRecord, body: HookRequest, principal: str | None
+) -> str:
     """The chat session of this EHR patient (one per key, FHIR server and patient), with the record's facts
     over any the clinician added in the widget."""
-    links = ChannelLinks(state.store.engine)
     conversation = f"{principal or ''}|{body.fhirServer or 'prefetch'}|{body.context.patientId}"
     facts = record.profile.model_dump(mode="json", exclude_none=True)
     link = links.get(_LINKS, conversation)
@@ -134,7 +137,7 @@ def _patient_session(state: AppState, record: MappedRecord, body: HookRequest, p
              summary="Feedback on cards: accepted or overridden")
 async def feedback(service_id: str, body: FeedbackRequest, request: Request, state: StateDep) -> FeedbackAck:
     _known(service_id)
-    store = FeedbackStore(state.store.engine)
+    store = per_app(request, "cds_feedback", lambda: FeedbackStore(state.store.engine))
     stored = await run_in_threadpool(store.add, service_id, body.feedback,
                                      principal=getattr(request.state, "principal", None))
     return FeedbackAck(stored=stored)

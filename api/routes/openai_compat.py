@@ -16,6 +16,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
+from api.cached import per_app
 from api.channels.links import ChannelLinks
 from api.channels.render import answer_markdown
 from api.deps import EngineDep, StateDep
@@ -33,7 +34,6 @@ from api.openai_compat import (
     usage,
 )
 from api.routes.chat import _CHUNK
-from api.state import AppState
 from assistant.answer import ChatResponse
 from assistant.engine import ChatEngine, SessionNotFound
 
@@ -61,7 +61,7 @@ async def chat_completions(
     body: ChatCompletionRequest, request: Request, engine: EngineDep, state: StateDep
 ) -> JSONResponse | EventSourceResponse:
     principal = getattr(request.state, "principal", None)
-    links = _links(request, state)
+    links = per_app(request, "conversation_links", lambda: ChannelLinks(state.store.engine))
     try:
         response = await run_in_threadpool(_answer, engine, links, body, principal)
     except SessionNotFound as exc:
@@ -106,13 +106,6 @@ def _answer(
         assert key is not None
         links.save(_LINKS, key, session_id=response.session_id, quiz=response.quiz)
     return response
-
-
-def _links(request: Request, state: AppState) -> ChannelLinks:
-    links: ChannelLinks | None = getattr(request.app.state, "openai_links", None)
-    if links is None:
-        links = request.app.state.openai_links = ChannelLinks(state.store.engine)
-    return links
 
 
 async def _stream(
