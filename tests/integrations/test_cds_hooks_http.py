@@ -232,3 +232,20 @@ def test_passage_url_of_a_card_resolves(service: str) -> None:
 def test_mapping_table_prefetches_exactly_the_mapped_codes() -> None:
     table = load_mapping()
     assert len({str(c) for c in table.observation_codes()}) == len(table.observation_codes())
+
+
+def test_the_card_link_opens_the_widget_on_the_patients_session(service: str) -> None:
+    record = RECORDS["adult_first_relapse_high_burden"]
+    cards = _call(service, _hook(record.patient_id, prefetch=record.prefetch())).json()["cards"]
+    link = cards[0]["links"][0]["url"]
+    page = httpx.get(link)
+    assert page.status_code == 200
+    assert f'data-session-id="{link.split("session=")[1]}"' in page.text
+    assert httpx.get(f"{service}/widget", params={"session": '"><script>'}).status_code == 422
+
+
+def test_the_same_patient_reopened_keeps_its_session(service: str) -> None:
+    record = RECORDS["adult_first_relapse_high_burden"]
+    first, again = (_call(service, _hook(record.patient_id, prefetch=record.prefetch())).json()["cards"][0]
+                    for _ in range(2))
+    assert first["links"] == again["links"]
