@@ -7,10 +7,27 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.routing import Route
 
 from api.errors import install_error_handlers
+from api.mcp_http import McpHttp
 from api.middleware import install_middleware
-from api.routes import assess, chat, health, metrics, quiz, search, sessions, tools, vocabulary, webhooks, widget
+from api.routes import (
+    assess,
+    cds_hooks,
+    chat,
+    health,
+    metrics,
+    openai_compat,
+    passages,
+    quiz,
+    search,
+    sessions,
+    tools,
+    vocabulary,
+    webhooks,
+    widget,
+)
 from api.state import AppState
 from assistant import __version__
 from assistant.settings import Settings, get_settings
@@ -19,13 +36,15 @@ from assistant.settings import Settings, get_settings
 def create_app(settings: Settings | None = None, *, load_knowledge: bool = True) -> FastAPI:
     settings = settings or get_settings()
     state = AppState(settings=settings)
+    mcp = McpHttp(state)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if load_knowledge:
             # Load in the background so /healthz answers at once and /readyz reports progress.
             threading.Thread(target=state.load_knowledge, name="index-loader", daemon=True).start()
-        yield
+        async with mcp.running():
+            yield
 
     app = FastAPI(
         title="RR-ALL Navigator",
@@ -40,6 +59,8 @@ def create_app(settings: Settings | None = None, *, load_knowledge: bool = True)
     app.state.rrall = state
     install_error_handlers(app)
     install_middleware(app, settings)
-    for module in (health, metrics, search, assess, tools, vocabulary, chat, sessions, quiz, webhooks, widget):
+    for module in (health, metrics, search, assess, tools, vocabulary, chat, sessions, quiz, webhooks, widget,
+                   openai_compat, passages, cds_hooks):
         app.include_router(module.router)
+    app.router.routes.append(Route("/mcp", endpoint=mcp, include_in_schema=False))
     return app

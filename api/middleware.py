@@ -8,7 +8,7 @@ The layers, outermost first (pure ASGI, so streamed responses pass through untou
    a 405's ``Allow`` lists every method the path documents, not only the first route's.
 2. CORS (only when ``RRALL_ALLOWED_ORIGINS`` is set): exactly those origins; a refused preflight
    gets the common error shape.
-3. ``AccessGate`` on /v1 and /metrics: the client address's token bucket first (so floods of forged
+3. ``AccessGate`` on /v1, /metrics, /mcp and /cds-services: the client address's token bucket first (so floods of forged
    keys are throttled too), then the key (api/security.py), then the key's own bucket.
 4. ``BodyLimit``: reads at most ``RRALL_MAX_BODY_BYTES`` of the body, counted on the bytes that
    actually arrive (a missing or false Content-Length changes nothing), before any route runs; so an
@@ -30,7 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.errors import error_response
 from api.logs import REQUEST_ID, request_id_from
 from api.observability import REJECTED, record_request
-from api.openapi import DocumentedMethods, install_openapi
+from api.openapi import GATED_PREFIXES, DocumentedMethods, install_openapi
 from api.ratelimit import TokenBuckets, retry_after
 from api.retention import install_retention
 from api.security import Denial, KeyChecker, client_host
@@ -38,7 +38,6 @@ from assistant.settings import Settings
 
 log = logging.getLogger("rrall.http")
 
-_GATED_PREFIXES = ("/v1/", "/metrics")
 # Load balancers and Prometheus call these every few seconds: logged at DEBUG unless they fail.
 _PROBES = frozenset({"/healthz", "/readyz", "/metrics"})
 _BODYLESS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE"})
@@ -137,7 +136,7 @@ class AccessGate:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope.get("path", "")
-        if scope["type"] != "http" or not (path == "/v1" or path.startswith(_GATED_PREFIXES)):
+        if scope["type"] != "http" or not (path == "/v1" or path.startswith(GATED_PREFIXES)):
             await self.app(scope, receive, send)
             return
         wait = self.per_client.take(client_host(scope) or "local")

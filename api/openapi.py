@@ -1,7 +1,7 @@
 """What the middleware may answer, written into /openapi.json next to what each route documents.
 
 Routes document their own errors; the refusals below come from api/middleware.py before a route
-runs, so they are added here to every operation they can reach: 401/403/429 on /v1 and /metrics,
+runs, so they are added here to every operation they can reach: 401/429 on the gated paths (403 on /v1),
 400 and 413 on operations with a body. When API keys are configured, the two ways of sending one are
 declared as security schemes.
 """
@@ -15,6 +15,9 @@ from fastapi import FastAPI
 from starlette.routing import compile_path
 
 from assistant.settings import Settings
+
+# What api/middleware.py's access gate covers (keys, then rate limits): the API, metrics, MCP, CDS Hooks.
+GATED_PREFIXES = ("/v1/", "/metrics", "/mcp", "/cds-services")
 
 _ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
 _RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before retrying", "schema": {"type": "string"}}}
@@ -36,7 +39,7 @@ _SCHEMES = {
 
 def add_refusals(schema: dict[str, Any], *, keys_required: bool) -> dict[str, Any]:
     for path, operations in schema.get("paths", {}).items():
-        gated = path.startswith("/v1/") or path == "/metrics"
+        gated = path.startswith(GATED_PREFIXES)
         for operation in operations.values():
             responses: dict[str, Any] = operation.setdefault("responses", {})
             extra = {**_GATE, **(_WIDGET if path.startswith("/v1/") else {})} if gated else {}

@@ -1,8 +1,9 @@
 """Optional LLM layer: a langchain agent that calls the same tools and writes the answer.
 
 Off unless ``RRALL_LLM`` names a model (``provider:model`` for ``init_chat_model``). The agent
-sees the session's patient only through tools bound to it, so nothing a user writes can change a
-fact or a rule. Its answer must pass the grounding guard, or the deterministic answer is used.
+sees the session's patient only through the catalogue's tools bound to it (tools/catalog.py), so
+nothing a user writes can change a fact or a rule. Its answer must pass the grounding guard, or the
+deterministic answer is used.
 """
 
 from __future__ import annotations
@@ -14,22 +15,21 @@ from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, ToolMessage
-from langchain_core.tools import BaseTool, StructuredTool
-from pydantic import BaseModel, Field
+from langchain_core.tools import BaseTool
 
 from assistant.answer import CitationLedger
 from assistant.grounding import GuardResult, check_grounding, cited_passage_ids
 from assistant.settings import Settings
 from knowledge.pack import KnowledgePack
-from tools.assess import assess
+from tools.catalog import SEARCH_TOOL
+from tools.langchain_tools import catalog_tools
 from tools.profile import PatientProfile
-from tools.sequencing import sequencing_considerations
 
 log = logging.getLogger("rrall.llm")
 
 SYSTEM_PROMPT = """You answer clinicians' questions about relapsed/refractory B-ALL treatment with
 blinatumomab, inotuzumab ozogamicin and tisagenlecleucel, using ONLY the tools provided.
-- Use search_review for evidence; use assess_patient and sequencing_considerations for the patient.
+- Use search_review for evidence; the other tools run the rules on the current patient.
 - Every factual sentence ends with the id of the passage it rests on in square brackets, e.g. [tox-sos-02].
 - State only figures that appear in the passages or tool outputs; never add outside knowledge.
 - If the tools return nothing relevant, say the review does not cover the question.
@@ -50,17 +50,9 @@ def load_chat_model(settings: Settings) -> BaseChatModel | None:
     return model
 
 
-class _Query(BaseModel):
-    query: str = Field(description="What to look up in the review, in clinical words")
-
-
-class _NoArgs(BaseModel):
-    pass
-
-
 @dataclass
 class _TurnTools:
-    """Tools bound to one turn: they record what they returned, for the guard."""
+    """The catalogue's tools bound to one turn's patient; they record what they returned, for the guard."""
 
     pack: KnowledgePack
     retriever: Any
@@ -68,31 +60,22 @@ class _TurnTools:
     passages: dict[str, str] = field(default_factory=dict)
     outputs: list[str] = field(default_factory=list)
 
-    def search_review(self, query: str) -> str:
-        hits = self.retriever.search(query, k=5)
-        for hit in hits:
-            self.passages[hit.passage_id] = hit.text
-        return "\n".join(f"[{h.passage_id}] ({h.section}) {h.text}" for h in hits)
-
-    def assess_patient(self) -> str:
-        result = assess(self.profile).model_dump(mode="json")
+    def record(self, name: str, result: dict[str, Any]) -> None:
         self._remember_citations(result)
-        text = json.dumps(result)
-        self.outputs.append(text)
-        return text
-
-    def sequencing(self) -> str:
-        result = sequencing_considerations(self.profile).model_dump(mode="json")
-        self._remember_citations(result)
-        text = json.dumps(result)
-        self.outputs.append(text)
-        return text
+        if name != SEARCH_TOOL:
+            # Figures in rule outputs may be stated; the search's figures are checked as passages.
+            self.outputs.append(json.dumps(result))
 
     def _remember_citations(self, result: Any) -> None:
-        # A passage a tool cites may be cited by the answer too.
+        # A passage a tool returns or cites may be cited by the answer too.
         if isinstance(result, dict):
-            if "passage_id" in result and result["passage_id"] in self.pack.by_id:
-                self.passages[result["passage_id"]] = self.pack.by_id[result["passage_id"]].text
+            passage_id = result.get("passage_id")
+            if isinstance(passage_id, str):
+                text = result.get("text")
+                if isinstance(text, str):
+                    self.passages[passage_id] = text
+                elif passage_id in self.pack.by_id:
+                    self.passages[passage_id] = self.pack.by_id[passage_id].text
             for value in result.values():
                 self._remember_citations(value)
         elif isinstance(result, list):
@@ -100,14 +83,7 @@ class _TurnTools:
                 self._remember_citations(value)
 
     def as_tools(self) -> list[BaseTool]:
-        return [
-            StructuredTool.from_function(self.search_review, name="search_review", args_schema=_Query,
-                                         description="Search the review's passages; returns [passage-id] text."),
-            StructuredTool.from_function(self.assess_patient, name="assess_patient", args_schema=_NoArgs,
-                                         description="Deterministic assessment of the current patient."),
-            StructuredTool.from_function(self.sequencing, name="sequencing_considerations", args_schema=_NoArgs,
-                                         description="Which of the review's sequencing points apply."),
-        ]
+        return list(catalog_tools(searcher=self.retriever, profile=self.profile, on_result=self.record))
 
 
 @dataclass(frozen=True)

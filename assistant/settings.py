@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     search_default_k: int = Field(default=5, ge=1, le=50, description="Passages returned by default")
     max_body_bytes: int = Field(default=64 * 1024, ge=1024, description="Request-size cap (413 above)")
     log_level: str = Field(default="INFO", description="Logging level")
+    fhir_mapping_file: str = Field(
+        default="", description="YAML file extending the FHIR code mapping of CDS Hooks (api/fhir/mapping.yaml)"
+    )
     widget_keys: str = Field(
         default="", description="Comma-separated public widget keys; each works only from an allowed origin"
     )

@@ -53,8 +53,14 @@ def widget_script(if_none_match: Annotated[str | None, Header()] = None) -> Resp
 @router.get("/widget", response_class=HTMLResponse, summary="A demo page with the chat widget")
 def widget_demo(
     api_key: Annotated[str | None, Query(max_length=200, description="Public widget key to embed")] = None,
+    session: Annotated[
+        str | None,
+        Query(max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="Open this session (CDS Hooks card links)"),
+    ] = None,
 ) -> HTMLResponse:
     attribute = f' data-api-key="{html.escape(api_key, quote=True)}"' if api_key else ""
+    if session:
+        attribute += f' data-session-id="{session}"'
     page = _static("demo.html").replace("__API_KEY_ATTR__", attribute)
     return HTMLResponse(page, headers={"Content-Security-Policy": DEMO_CSP, "Cache-Control": "no-cache",
                                        "X-Content-Type-Options": "nosniff"})

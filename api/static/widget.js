@@ -394,7 +394,8 @@
 
   // ---- the widget --------------------------------------------------------------------------------
   const state = {
-    sessionId: store.get(STORAGE_KEY),
+    // data-session-id (a CDS Hooks card's link opens /widget?session=...) wins over the stored one.
+    sessionId: options.sessionId || store.get(STORAGE_KEY),
     patient: {},
     fresh: new Set(),
     busy: false,

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from assistant.cli import assess, chat, evaluate, knowledge, quiz, serve
+from assistant.cli import assess, chat, evaluate, knowledge, mcp, quiz, serve
 
 
 class _Group(click.Group):
@@ -33,10 +33,11 @@ def cli() -> None:
       assistant serve                      # HTTP API, widget and webhooks on 127.0.0.1:8000
       assistant assess --profile p.json    # deterministic assessment of one patient
       assistant index --rebuild            # rebuild the search index
+      assistant mcp                        # MCP server on stdio (for an MCP client's config)
     """
 
 
-for module in (serve, chat, knowledge, evaluate, assess, quiz):
+for module in (serve, chat, knowledge, evaluate, assess, quiz, mcp):
     for command in module.COMMANDS:
         cli.add_command(command)
 

@@ -13,19 +13,10 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from assistant.settings import Settings
-from knowledge.index import open_retriever
 
 KEY = "test-api-key-0123456789"
 WIDGET_KEY = "pk_widget_public_key"
 ORIGIN = "https://intranet.example.org"
-
-
-@pytest.fixture(scope="session")
-def indexed_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data directory whose index was built once from the shipped pack; apps share it read-only."""
-    data_dir = tmp_path_factory.mktemp("service-data")
-    open_retriever(index_dir=data_dir / "index")
-    return data_dir
 
 
 def service_settings(data_dir: Path, db_dir: Path, **overrides: Any) -> Settings:
