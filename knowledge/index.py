@@ -17,9 +17,9 @@ from chromadb.config import Settings as ChromaSettings
 
 from knowledge.pack import KnowledgePack, default_pack
 from knowledge.retrieval import HybridRetriever
+from knowledge.schema import UPDATES_SOURCE
 from knowledge.store import (
     REVIEW_SOURCE,
-    UPDATES_SOURCE,
     IndexedPassage,
     NamedEmbedder,
     ensure_collection,

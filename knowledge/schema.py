@@ -167,6 +167,7 @@ UpdateAgent = Literal[
 ]
 SourceKind = Literal["regulator", "label", "publication", "secondary"]
 UPDATES_SECTION = "Since the review"
+UPDATES_SOURCE = "updates"  # the name the updates layer is indexed and listed under
 UPDATE_ID = re.compile(r"^upd-[a-z0-9]+(?:-[a-z0-9]+)*$")
 SPEC_ROW = re.compile(r"^U[1-9][0-9]*$")
 # A rule outcome an update changes: "label:<agent>" (that agent's label rule).

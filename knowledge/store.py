@@ -19,13 +19,12 @@ from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 from pydantic import BaseModel, ConfigDict
 
-from knowledge.schema import AGENTS
+from knowledge.schema import AGENTS, UPDATES_SOURCE
 
 log = logging.getLogger("rrall.knowledge")
 
 REVIEW_SOURCE = "review"
-# The dated updates layer (knowledge/updates): shipped like the review, so it is not an ingested source.
-UPDATES_SOURCE = "updates"
+# The dated updates layer (knowledge/updates, UPDATES_SOURCE) ships like the review: not an ingested source.
 SHIPPED_SOURCES = frozenset({REVIEW_SOURCE, UPDATES_SOURCE})
 SOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,38}[a-z0-9]$|^[a-z0-9]$")
 _META_SOURCE = "rrall_source"

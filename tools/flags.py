@@ -29,13 +29,23 @@ REVIEW_SOURCE = (
 )
 
 
+CitationSource = Literal["review", "updates"]
+
+
 class Citation(BaseModel):
-    """A knowledge passage a statement rests on, and the review's reference numbers behind it."""
+    """A knowledge passage a statement rests on: a review passage with the review's reference numbers
+    behind it, or a dated updates passage with the page it was checked against."""
 
     model_config = ConfigDict(frozen=True)
 
     passage_id: str = Field(description="Id of a passage in the knowledge pack, e.g. tox-sos-02")
     refs: tuple[int, ...] = Field(description="The review's own reference numbers, e.g. [13]")
+    source: CitationSource = Field(
+        default="review", description="review (Curran & O'Brien 2020) or updates (what changed since)"
+    )
+    date: dt.date | None = Field(default=None, description="An update's regulatory or publication date")
+    url: str | None = Field(default=None, description="The page an update was checked against")
+    publisher: str | None = Field(default=None, description="Who states an update, e.g. FDA")
 
 
 class Source(BaseModel):

@@ -116,10 +116,12 @@ def render(code: str, finding: Finding) -> Flag:
 
 def merge_citations(citations: list[Citation]) -> list[Citation]:
     """One citation per passage, first-cited order, with the union of its reference numbers."""
+    first: dict[str, Citation] = {}
     refs: dict[str, set[int]] = {}
     for citation in citations:
+        first.setdefault(citation.passage_id, citation)
         refs.setdefault(citation.passage_id, set()).update(citation.refs)
-    return [Citation(passage_id=pid, refs=tuple(sorted(numbers))) for pid, numbers in refs.items()]
+    return [first[pid].model_copy(update={"refs": tuple(sorted(numbers))}) for pid, numbers in refs.items()]
 
 
 def rule(code: FlagCode, *, agents: tuple[Agent, ...], reads: tuple[str, ...]) -> Callable[[CheckFn], Rule]:
