@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 from api.errors import install_error_handlers
 from api.middleware import install_middleware
-from api.routes import assess, chat, health, metrics, quiz, search, sessions, tools, webhooks, widget
+from api.routes import assess, chat, health, metrics, quiz, search, sessions, sources, tools, webhooks, widget
 from api.state import AppState
 from assistant import __version__
 from assistant.settings import Settings, get_settings
@@ -40,6 +40,6 @@ def create_app(settings: Settings | None = None, *, load_knowledge: bool = True)
     app.state.rrall = state
     install_error_handlers(app)
     install_middleware(app, settings)
-    for module in (health, metrics, search, assess, tools, chat, sessions, quiz, webhooks, widget):
+    for module in (health, metrics, search, sources, assess, tools, chat, sessions, quiz, webhooks, widget):
         app.include_router(module.router)
     return app

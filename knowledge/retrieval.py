@@ -155,6 +155,10 @@ class HybridRetriever:
     def sources(self) -> list[str]:
         return list(self._snap.passages)
 
+    def count(self, source: str) -> int:
+        """How many passages the source has indexed (0 for an unknown source)."""
+        return len(self._snap.passages.get(source, ()))
+
     @property
     def collection_names(self) -> list[str]:
         return [c.name for c in self._snap.collections.values()]
