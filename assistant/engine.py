@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from assistant import compose
+from assistant import compose, currency
 from assistant.answer import ChatResponse, CitationLedger, Suggestion, ToolCall
 from assistant.llm import LLMAnswerer
 from assistant.planner import Plan, plan_turn
@@ -25,6 +25,7 @@ from assistant.understanding.intents import classify
 from assistant.understanding.safety import is_injection, redact
 from assistant.understanding.update import FactUpdate
 from knowledge.pack import KnowledgePack
+from knowledge.schema import UPDATES_SOURCE
 from tools.assess import assess
 from tools.profile import PatientProfile
 from tools.sequencing import sequencing_considerations
@@ -33,6 +34,7 @@ log = logging.getLogger("rrall.chat")
 
 # Turns whose answer is fixed text: nothing for a model to add.
 _NO_LLM_KINDS = frozenset({"greeting", "help", "out_of_scope", "reset"})
+_FIXED_TEXT_KINDS = frozenset({"greeting", "help", "reset"})
 
 
 class SessionNotFound(LookupError):
@@ -96,7 +98,17 @@ class ChatEngine:
             if written is not None and written.guard.ok:
                 body, ctx.ledger, answered_by = written.answer, llm_ledger, "llm"
                 ctx.tool_calls.extend(ToolCall(**c) for c in written.tool_calls)
+        # -- since the review (assistant/currency.py): dated updates beside the review's statements, and
+        # the dated decision-support line. One call site; the wording and the choice live in currency.
+        since = currency.since_the_review(
+            text, ledger=ctx.ledger, assessment=ctx.assessment, pack=self.pack,
+            cited=[c.passage_id for c in ctx.ledger.citations()],
+            out_of_scope=plan.kind == "out_of_scope" or body == compose.out_of_scope(plan.subject),
+        ) if plan.kind not in _FIXED_TEXT_KINDS else currency.SinceTheReview(block="", states_label=False)
+        body = since.apply(body)
         answer = self._frame(plan, body, ctx, notes_for(update, rejected))
+        answer = currency.with_decision_support(answer, notice=compose.NOTICE, since=since, pack=self.pack)
+        # -- end of since the review
 
         response = ChatResponse(
             session_id=record.id,
@@ -164,7 +176,10 @@ class ChatEngine:
     def _evidence(self, plan: Plan, text: str, ctx: TurnContext) -> str:
         if self.retriever is None:
             return ""
-        hits = self.retriever.search(plan.query or text, k=plan.k)
+        # Since the review: the updates source is composed by assistant/currency.py, marked as later,
+        # so "What the review reports" shows review passages only (as many as before).
+        hits = [h for h in self.retriever.search(plan.query or text, k=plan.k + len(self.pack.updates))
+                if h.source != UPDATES_SOURCE][:plan.k]
         prefer = ("mechanism", "overview") if plan.kind == "definition" else ()
         chosen = select_passages(hits, show=plan.show, prefer_topics=prefer)
         ctx.tool_calls.append(ToolCall(

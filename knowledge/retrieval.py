@@ -76,6 +76,9 @@ class _Snapshot:
     everything: tuple[IndexedPassage, ...] = ()
     by_key: dict[str, IndexedPassage] = field(default_factory=dict)
     lexical: LexicalIndex = field(default_factory=lambda: LexicalIndex([]))
+    # One BM25 index per source too, so a search of one source scores with that source's own term
+    # statistics: adding the updates layer leaves a review-only search exactly as it was.
+    lexical_by_source: dict[str, LexicalIndex] = field(default_factory=dict)
 
 
 class _Signals:
@@ -128,6 +131,7 @@ class HybridRetriever:
                 everything=everything,
                 by_key={_key(p): p for p in everything},
                 lexical=LexicalIndex([lexical_text(p) for p in everything]),
+                lexical_by_source={**old.lexical_by_source, source: LexicalIndex([lexical_text(p) for p in passages])},
             )
 
     def add_source(self, name: str, passages: Sequence[Any]) -> int:
@@ -215,7 +219,7 @@ class HybridRetriever:
         if mode != "bm25":
             dense = self._dense(snap, query, depth, where_filter(agent_names, section_names), source)
         if mode != "dense":
-            lexical = self._bm25(snap, query, depth, {_key(p) for p in allowed})
+            lexical = self._bm25(snap, query, depth, {_key(p) for p in allowed}, source)
         if mode == "hybrid":
             ranked = reciprocal_rank_fusion(
                 [[key for key, _ in dense], [key for key, _ in lexical]],
@@ -247,14 +251,18 @@ class HybridRetriever:
         found.sort(key=lambda item: -item[1])
         return found[:depth]
 
-    def _bm25(self, snap: _Snapshot, query: str, depth: int, allowed: set[str]) -> list[tuple[str, float]]:
-        scores = snap.lexical.scores(query)
+    def _bm25(
+        self, snap: _Snapshot, query: str, depth: int, allowed: set[str], source: str | None = None
+    ) -> list[tuple[str, float]]:
+        index_of, passages = (snap.lexical, snap.everything) if source is None else (
+            snap.lexical_by_source[source], snap.passages[source])
+        scores = index_of.scores(query)
         order = np.argsort(-scores, kind="stable")
         found: list[tuple[str, float]] = []
         for index in order:
             if scores[index] <= 0 or len(found) >= depth:
                 break  # a passage sharing no term with the query is not a BM25 match
-            key = _key(snap.everything[index])
+            key = _key(passages[index])
             if key in allowed:
                 found.append((key, float(scores[index])))
         return found

@@ -191,6 +191,10 @@ class UpdatePassage(BaseModel):
     supersedes: tuple[str, ...] = Field(
         default=(), description="Review passage ids, or label:<agent> rule outcomes, that this changes"
     )
+    headline: str = Field(
+        min_length=10, max_length=140,
+        description="The change in one clause, for a 'Since the review: ...' line (no final full stop)",
+    )
     text: str = Field(min_length=20, description="1-4 sentences in our own words")
     facts: tuple[EvidenceFact, ...] = ()
 
@@ -244,8 +248,10 @@ class UpdatePassage(BaseModel):
     @model_validator(mode="after")
     def _secondary_is_reported(self) -> UpdatePassage:
         # A news or society page is not the regulator: the passage must say the fact is reported.
-        if self.source_kind == "secondary" and "reported" not in self.text.lower():
-            raise ValueError("a passage from a secondary source must word its fact as reported")
+        if self.source_kind == "secondary" and not all(
+            "reported" in t.lower() for t in (self.text, self.headline)
+        ):
+            raise ValueError("a passage from a secondary source must word its fact (and headline) as reported")
         return self
 
 

@@ -22,6 +22,7 @@ def _update(**changes: Any) -> dict[str, Any]:
     passage: dict[str, Any] = {
         "id": "upd-test-01", "row": "U2", "date": "2024-03-06", "source_name": "FDA", "source_url": URL,
         "source_kind": "regulator", "agents": ["inotuzumab_ozogamicin"], "topics": ["approval"],
+        "headline": "the label was extended to children",
         "text": "The label was extended to children aged one year or more in early 2024.",
     }
     return {k: v for k, v in (passage | changes).items() if v is not ...}
@@ -102,7 +103,8 @@ def test_the_schema_rejects_an_undated_or_unsourced_passage(changes: dict[str, A
 def test_a_secondary_passage_must_say_reported() -> None:
     with pytest.raises(ValidationError, match="reported"):
         UpdatePassage.model_validate(_update(source_kind="secondary"))
-    UpdatePassage.model_validate(_update(source_kind="secondary", text="It was reported that the label grew."))
+    UpdatePassage.model_validate(_update(source_kind="secondary", text="It was reported that the label grew.",
+                                         headline="the label was reported to grow"))
 
 
 def test_a_valid_passage_parses_its_date() -> None:
@@ -175,3 +177,22 @@ def test_the_updates_source_gets_its_own_collection_named_by_its_hash(
 def test_the_updates_name_cannot_be_taken_by_an_ingested_source(small_retriever: Any) -> None:
     with pytest.raises(ValueError, match="reserved"):
         small_retriever.add_source("updates", [])
+
+
+@pytest.mark.parametrize("mode", ["bm25", "hybrid", "dense"])
+def test_a_review_only_search_is_unchanged_by_the_updates_source(
+    tmp_path: Path, small_pack: Any, hash_embedder: Any, mode: str
+) -> None:
+    from knowledge.index import open_retriever
+
+    updates_dir = tmp_path / "updates"
+    updates_dir.mkdir()
+    _write(updates_dir, [_update(text="Cytokine release syndrome after CAR T cells in children was reported."),
+                         _update(id="upd-test-02", text="Sinusoidal obstruction syndrome after inotuzumab in 2024.")])
+    alone = open_retriever(index_dir=tmp_path / "a", pack=small_pack, embedder=hash_embedder)
+    both = open_retriever(index_dir=tmp_path / "b", pack=_with_updates(small_pack, updates_dir), embedder=hash_embedder)
+    for query in ("cytokine release syndrome CAR T", "sinusoidal obstruction inotuzumab", "central nervous system"):
+        before = [(h.passage_id, h.score) for h in alone.search(query, k=6, mode=mode)]  # type: ignore[arg-type]
+        after = [(h.passage_id, h.score)
+                 for h in both.search(query, k=6, mode=mode, source="review")]  # type: ignore[arg-type]
+        assert after == before
