@@ -113,10 +113,15 @@ def decision_support_line(pack: KnowledgePack | None = None) -> str:
     )
 
 
+def format_source(publisher: str | None, date: dt.date | None, kind: str | None) -> str:
+    """How an updates citation reads: "FDA, 2024-03-06"; a secondary source adds "reported"."""
+    label = ", ".join(x for x in (publisher or "updates", date.isoformat() if date else "") if x)
+    return f"{label}, reported" if kind == "secondary" else label
+
+
 def source_label(update: UpdatePassage) -> str:
-    """How an updates citation reads in text: "FDA, 2024-03-06"; a secondary source says "reported"."""
-    label = f"{update.source_name}, {update.date.isoformat()}"
-    return f"{label}, reported" if update.source_kind == "secondary" else label
+    """``format_source`` of an updates passage."""
+    return format_source(update.source_name, update.date, update.source_kind)
 
 
 def _line(update: UpdatePassage, ledger: Ledger, lead: str = "Since the review: ") -> str:

@@ -47,6 +47,9 @@ class Citation(BaseModel):
     date: dt.date | None = Field(default=None, description="An update's regulatory or publication date")
     url: str | None = Field(default=None, description="The page an update was checked against")
     publisher: str | None = Field(default=None, description="Who states an update, e.g. FDA")
+    source_kind: Literal["regulator", "label", "publication", "secondary"] | None = Field(
+        default=None, description="An update's kind of source; secondary ones are shown as reported"
+    )
 
 
 class Source(BaseModel):

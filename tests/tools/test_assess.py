@@ -95,6 +95,6 @@ def test_json_matches_the_contract_field_for_field() -> None:
         for flag in agent["flags"]:
             assert {"code", "severity", "message", "citations"} <= set(flag)
             # The contract's two fields, plus the source fields of the updates issue (an addition).
-            assert all(set(c) == {"passage_id", "refs", "source", "date", "url", "publisher"}
+            assert all(set(c) == {"passage_id", "refs", "source", "date", "url", "publisher", "source_kind"}
                        for c in flag["citations"])
             assert all(c["source"] == "review" for c in flag["citations"])

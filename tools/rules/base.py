@@ -60,7 +60,7 @@ def cite_update(passage_id: str) -> Citation:
     update = default_pack().updates.by_id[passage_id]
     return Citation(
         passage_id=passage_id, refs=(), source="updates", date=update.date, url=update.source_url,
-        publisher=update.source_name,
+        publisher=update.source_name, source_kind=update.source_kind,
     )
 
 
