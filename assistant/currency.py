@@ -14,7 +14,8 @@ after it, each passage dated and sourced. This module decides what an answer add
 - ``knowledge_current_through()`` and ``decision_support_line()``: the notice every answer that
   states a label carries, with "knowledge current through DATE".
 
-``since_the_review(...)`` puts these together into one Markdown block for a chat answer, and
+The question matching (``updates_for`` and the trial names) lives in assistant.currency_match and is
+re-exported here. ``since_the_review(...)`` puts these together into one Markdown block for a chat answer, and
 ``with_decision_support(...)`` puts the dated notice in the answer. The chat engine calls both at one
 marked call site; the wording lives here so any composer can reuse it.
 """
@@ -22,14 +23,25 @@ marked call site; the wording lives here so any composer can reuse it.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from knowledge.normalize import mentioned_agents
+from assistant.currency_match import (
+    LATER_TRIALS_WITHOUT_PASSAGES,
+    asks_about_label,
+    later_trials_without_updates,
+    trials_named,
+    updates_for,
+)
 from knowledge.pack import KnowledgePack, default_pack
 from knowledge.schema import UpdatePassage
+
+__all__ = [
+    "LATER_TRIALS_WITHOUT_PASSAGES", "SinceLine", "SinceTheReview", "decision_support_line", "format_source",
+    "knowledge_current_through", "label_since_review_lines", "later_trials_without_updates", "render_lines",
+    "since_the_review", "source_label", "trials_named", "updates_for", "with_decision_support",
+]
 
 REVIEW_EDITION = "the review (early 2020)"
 AGENT_WORDS = {
@@ -40,32 +52,6 @@ AGENT_WORDS = {
     "obecabtagene_autoleucel": "obecabtagene autoleucel",
 }
 STATUS_WORDS = {"on_label": "on label", "off_label": "off label", "unknown": "not yet judgeable"}
-# Later trials the spec names that the updates source has no passage on (out of R/R agent choice):
-# asked about, the answer says the review predates them rather than saying nothing.
-LATER_TRIALS_WITHOUT_PASSAGES = ("AALL1731", "PhALLCON")
-
-# Question words that say what an update is about; matched as word starts, case-insensitive.
-_CHILD = re.compile(r"\b(?:child|children|kids?|pediatric|paediatric|infants?|toddlers?|boy|girl|adolescents?)\b",
-                    re.IGNORECASE)
-_ADULT = re.compile(r"\badults?\b", re.IGNORECASE)
-# A patient's age ("10-year-old", "30 yo"); "2-year OS" is not one.
-_AGE = re.compile(r"\b(\d{1,3})\s*(?:-?\s*years?[- ]old\b|yo\b|y/o\b)", re.IGNORECASE)
-# The question asks what is approved or available, not what a trial found.
-_LABEL_INTENT = re.compile(
-    r"\b(?:approv\w*|label\w*|indicat\w*|licen[sc]\w*|fda|options?|eligib\w*|availab\w*|allowed|which agents?"
-    r"|can (?:i|we|you|they|he|she) (?:give|use|get)|(?:give|get|receive|use|offer)s? (?:ino|inotuzumab|car[- ]?t))\b",
-    re.IGNORECASE,
-)
-_CAR_T = re.compile(r"\bcar[- ]?t\b|\bcell therapy\b|\bcar-?t-?cells?\b", re.IGNORECASE)
-_LATER_CAR_T = re.compile(r"\bbrexu|\btecartus\b|\bobe-?cel\b|\bobecabtagene\b|\baucatzyl\b", re.IGNORECASE)
-_REMS = re.compile(r"\brems\b|\brisk evaluation\b|\bcertifi|\bdriv(?:e|ing)\b|\bstay (?:near|close)\b",
-                   re.IGNORECASE)
-_REMS_NAMED = re.compile(r"\brems\b", re.IGNORECASE)
-_LOGISTICS = re.compile(r"\blogistic|\bpractical|\bmonitoring after\b", re.IGNORECASE)
-_CONSOLIDATION = re.compile(r"\bconsolidat|\bfrontline\b|\bfront-line\b|\bupfront\b", re.IGNORECASE)
-_MRD_APPROVAL = re.compile(r"\bmrd\b.*\b(?:approv|label|indicat)|\b(?:approv|label|indicat)\w*\b.*\bmrd\b",
-                           re.IGNORECASE)
-
 
 class Ledger(Protocol):
     """What this module needs of the answer's citation ledger (assistant.answer.CitationLedger)."""
@@ -174,60 +160,6 @@ def render_lines(lines: Iterable[SinceLine], ledger: Ledger, pack: KnowledgePack
     return out
 
 
-def _ages(text: str) -> list[int]:
-    return [int(m.group(1)) for m in _AGE.finditer(text)]
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", text.lower())
-
-
-def updates_for(text: str, pack: KnowledgePack | None = None) -> list[UpdatePassage]:
-    """The updates passages a question is about, oldest first; empty when it touches none of them."""
-    pack = pack or default_pack()
-    agents = set(mentioned_agents(text))
-    ages = _ages(text)
-    child = bool(_CHILD.search(text)) or any(age < 18 for age in ages)
-    adult = bool(_ADULT.search(text)) or any(age >= 26 for age in ages)
-    car_t = bool(_CAR_T.search(text)) or "tisagenlecleucel" in agents
-    rows: set[str] = set()
-    asks_label = bool(_LABEL_INTENT.search(text))
-    if "inotuzumab_ozogamicin" in agents and child and asks_label:
-        rows.add("U2")
-    if _LATER_CAR_T.search(text) or (car_t and adult and asks_label):
-        rows |= {"U1", "U5"}
-    about_car_t = car_t or bool(_LATER_CAR_T.search(text))
-    if _REMS_NAMED.search(text) or (about_car_t and (_REMS.search(text) or _LOGISTICS.search(text))):
-        rows.add("U6")
-    if "blinatumomab" in agents and _CONSOLIDATION.search(text):
-        rows.add("U3")
-    if "blinatumomab" in agents and _MRD_APPROVAL.search(text):
-        rows.add("U4")
-    named = set(trials_named(text, pack))
-    trials = {p.id for p in pack.updates for f in p.facts if f.trial in named}
-    found = [p for p in pack.updates if p.row in rows or p.id in trials]
-    # A trial question also gets the approval the trial led to, so its date and label come with it.
-    trial_rows = {p.row for p in pack.updates if p.id in trials}
-    found += [p for p in pack.updates if p.row in trial_rows and not p.facts and p not in found]
-    return sorted(found, key=lambda p: (p.date, p.id))
-
-
-def trials_named(text: str, pack: KnowledgePack | None = None) -> list[str]:
-    """The later trials of the updates source that the question names (E1910, ZUMA-3, FELIX, ...)."""
-    pack = pack or default_pack()
-    wanted = _norm(text)
-    trials = dict.fromkeys(f.trial for p in pack.updates for f in p.facts)
-    return [t for t in trials if _norm(t) and _norm(t) in wanted]
-
-
-def later_trials_without_updates(text: str, pack: KnowledgePack | None = None) -> list[str]:
-    """Later trials named in the question that the updates source holds no passage on."""
-    pack = pack or default_pack()
-    covered = {_norm(f.trial) for p in pack.updates for f in p.facts}
-    wanted = _norm(text)
-    return [t for t in LATER_TRIALS_WITHOUT_PASSAGES if _norm(t) in wanted and _norm(t) not in covered]
-
-
 def _states_label(pack: KnowledgePack, passage_ids: Iterable[str]) -> bool:
     for pid in passage_ids:
         passage = pack.citable(pid)
@@ -277,6 +209,13 @@ def since_the_review(
                          f"{ledger.cite_each_sentence(update.text, [update.id])}")
         else:
             lines.append(_line(update, ledger))
+    if assessment is None and asks_about_label(text):
+        # A label the review states that has changed since: one dated line beside the review's statement.
+        for review_id in cited:
+            for update in pack.updates.superseding(review_id):
+                if update.id not in shown and not update.facts:
+                    shown.add(update.id)
+                    lines.append(_line(update, ledger))
     if named := trials_named(text, pack):
         lines.insert(0, f"The review (early 2020) predates {' and '.join(named)}; what follows comes from the "
                         "updates source.")

@@ -123,3 +123,24 @@ def test_every_marker_of_the_block_resolves_and_every_update_is_dated(question: 
             assert citation.date is not None and citation.url and citation.date.isoformat() in since.block
     assert since.apply("body") == (since.block if out_of_scope and since.block else
                                    ("body\n\n" + since.block if since.block else "body"))
+
+
+@pytest.mark.parametrize(
+    ("question", "cited", "expected"),
+    [
+        ("When was inotuzumab approved?", ["label-02"], ["upd-ino-peds-01"]),
+        ("What is the FDA label of blinatumomab?", ["label-01"], ["upd-blina-consol-01"]),
+        ("How long does CAR T manufacturing take?", ["logistics-cart-01"], []),  # no label asked
+        ("What CR rate did InO give in INO-VATE?", ["label-02"], []),
+    ],
+)
+def test_a_stated_label_that_changed_gets_its_dated_line(question: str, cited: list[str], expected: list[str]) -> None:
+    ledger = CitationLedger(default_pack())
+    for pid in cited:
+        ledger.marker(pid)
+    since = since_the_review(question, ledger=ledger, cited=cited)
+    added = [c.passage_id for c in ledger.citations() if c.source == "updates"]
+    assert added == expected
+    assert since.states_label == ("logistics-cart-01" not in cited)  # the label passages state a label
+    for line in since.block.splitlines()[1:]:
+        assert line.startswith("- Since the review: ")
