@@ -120,3 +120,16 @@ def test_a_restored_session_keeps_the_updates_citation(chat_server: str) -> None
     citations = [c for turn in session["transcript"] for c in turn.get("citations", [])]
     restored = [c for c in citations if c["passage_id"] == "upd-ino-peds-01"]
     assert restored and restored[0]["date"] == "2024-03-06" and restored[0]["url"].startswith("https://")
+
+
+def test_search_of_the_updates_source_returns_dated_passages(chat_server: str) -> None:
+    response = httpx.get(f"{chat_server}/v1/search", params={"q": "REMS removed CAR T", "source": "updates"},
+                         timeout=30)
+    assert response.status_code == 200
+    results = response.json()["results"]
+    assert results and all(r["source"] == "updates" and r["date"] and r["url"].startswith("https://")
+                           for r in results)
+    assert results[0]["passage_id"].startswith("upd-rems-")
+    review = httpx.get(f"{chat_server}/v1/search", params={"q": "REMS removed CAR T", "source": "review"},
+                       timeout=30).json()["results"]
+    assert all(r["date"] is None and r["url"] is None for r in review)
