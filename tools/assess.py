@@ -42,7 +42,7 @@ def assess_agent(profile: PatientProfile, agent: Agent, *, edition: Edition = "r
         agent=agent,
         label_status=status,
         label_reason=reason,
-        label_now=label_now(profile, agent),
+        label_now=label_now(profile, agent, review=status),
         suitable=not any(flag.severity == "critical" for flag in flags),
         flags=flags,
     )

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from functools import cache
 from typing import Literal
 
 from knowledge.pack import default_pack
@@ -68,6 +69,13 @@ LATER_LABELS: dict[LaterAgent, tuple[Label, str]] = {
     ),
 }
 
+# Computed once: the updates each agent's current label cites, and each later product's approval date.
+_UPDATED_BY: dict[Agent, tuple[str, ...]] = {
+    agent: tuple(c.passage_id for label in labels for c in label.citations if c.source == "updates")
+    for agent, labels in EDITION_LABELS["current"].items()
+}
+_APPROVED: dict[str, dt.date] = {pid: default_pack().updates.by_id[pid].date for _, pid in LATER_LABELS.values()}
+
 LATER_APPROVALS_NOTE = (
     "Approved after the review: the review holds no data on these products, so no flag, toxicity or "
     "sequencing rule applies to them beyond the label."
@@ -80,6 +88,7 @@ CD19_CAUTION = (
 CD19_CAUTION_CITATIONS = (cite("seq-03"), cite("antigen-cd19-04"))
 
 
+@cache
 def current_as_of() -> dt.date:
     """The date the "current" edition stands at: the latest date in the updates source."""
     latest = default_pack().updates.current_through
@@ -136,13 +145,13 @@ def edition_reads(agent: Agent, edition: Edition) -> tuple[str, ...]:
                                for f in _unknown(PatientProfile(), label)))
 
 
-def label_now(profile: PatientProfile, agent: Agent) -> LabelNow:
-    """The current edition's status; ``changed_by`` names the updates behind a difference from 2020."""
+def label_now(profile: PatientProfile, agent: Agent, *, review: LabelStatus | None = None) -> LabelNow:
+    """The current edition's status; ``changed_by`` names the updates behind a difference from 2020.
+    ``review``: the review edition's status, when the caller has it already."""
     status, _ = edition_status(profile, agent, "current")
-    review, _ = edition_status(profile, agent, "review-2020")
-    changed = [] if status == review else [
-        c.passage_id for label in EDITION_LABELS["current"][agent] for c in label.citations if c.source == "updates"
-    ]
+    if review is None:
+        review, _ = edition_status(profile, agent, "review-2020")
+    changed = [] if status == review else list(_UPDATED_BY[agent])
     return LabelNow(status=status, as_of=current_as_of(), changed_by=changed)
 
 
@@ -150,8 +159,8 @@ def later_approvals(profile: PatientProfile) -> list[LaterApproval]:
     out = []
     for agent, (label, passage_id) in LATER_LABELS.items():
         status, _ = population_status(profile, (label,))
-        approved = default_pack().updates.by_id[passage_id].date
-        out.append(LaterApproval(agent=agent, label_status=status, approved=approved, citations=list(label.citations)))
+        out.append(LaterApproval(agent=agent, label_status=status, approved=_APPROVED[passage_id],
+                                 citations=list(label.citations)))
     return out
 
 
