@@ -100,9 +100,9 @@ def decision_support_line(pack: KnowledgePack | None = None) -> str:
 
 
 def format_source(publisher: str | None, date: dt.date | None, kind: str | None) -> str:
-    """How an updates citation reads: "FDA, 2024-03-06"; a secondary source adds "reported"."""
+    """How an updates citation reads: "FDA, 2024-03-06"; a secondary source adds "reported (secondary source)"."""
     label = ", ".join(x for x in (publisher or "updates", date.isoformat() if date else "") if x)
-    return f"{label}, reported" if kind == "secondary" else label
+    return f"{label}, reported (secondary source)" if kind == "secondary" else label
 
 
 def source_label(update: UpdatePassage) -> str:

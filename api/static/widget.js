@@ -192,10 +192,10 @@
   }
 
   // ---- citations ---------------------------------------------------------------------------------
-  // An updates citation reads "FDA, 2024-03-06" ("..., reported" for a secondary source).
+  // An updates citation reads "FDA, 2024-03-06" ("..., reported (secondary source)" for a secondary one).
   function updateLabel(cite) {
     const label = [cite.publisher || "Updates", cite.date || ""].filter(Boolean).join(", ");
-    return cite.source_kind === "secondary" ? `${label}, reported` : label;
+    return cite.source_kind === "secondary" ? `${label}, reported (secondary source)` : label;
   }
   const isUpdate = (cite) => cite && cite.source === "updates";
   // Only a web address becomes a link: never javascript: or data: from a server answer.

@@ -102,7 +102,7 @@ def test_a_30_year_old_hears_of_the_later_car_t_products_and_that_the_review_has
     assert "Tisagenlecleucel is outside the FDA label as the review gives it" in answer
     line = next(x for x in answer.splitlines() if "Since the review: two CD19 CAR T" in x)
     assert "brexucabtagene autoleucel and obecabtagene autoleucel" in line and "on label" in line
-    assert "FDA, 2021-10-01" in line and "AABB, 2024-11-08, reported" in line
+    assert "FDA, 2021-10-01" in line and "AABB, 2024-11-08, reported (secondary source)" in line
     assert "holds no data on these products" in answer
     assert [a["agent"] for a in reply["assessment"]["agents"]] == [
         "blinatumomab", "inotuzumab_ozogamicin", "tisagenlecleucel"]

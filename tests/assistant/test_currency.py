@@ -70,7 +70,7 @@ def test_later_trials_without_a_passage() -> None:
 def test_source_labels_show_the_publisher_the_date_and_a_secondary_source_as_reported() -> None:
     updates = default_pack().updates.by_id
     assert source_label(updates["upd-ino-peds-01"]) == "FDA, 2024-03-06"
-    assert source_label(updates["upd-obecel-01"]) == "AABB, 2024-11-08, reported"
+    assert source_label(updates["upd-obecel-01"]) == "AABB, 2024-11-08, reported (secondary source)"
 
 
 def test_the_decision_support_line_is_dated() -> None:

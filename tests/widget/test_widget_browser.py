@@ -385,5 +385,5 @@ def test_later_approvals_are_listed_with_their_dated_links(page: Page) -> None:
     later = _answers(page).last.locator(".later")
     expect(later.locator("li[data-agent='brexucabtagene_autoleucel'] .pill")).to_have_text("On label")
     expect(later.locator("li[data-agent='obecabtagene_autoleucel'] a.source-link")).to_have_text(
-        "AABB, 2024-11-08, reported")
+        "AABB, 2024-11-08, reported (secondary source)")
     expect(later).to_contain_text("no data")
