@@ -21,6 +21,7 @@ from assistant.answer import CitationLedger
 from assistant.grounding import GuardResult, check_grounding, cited_passage_ids
 from assistant.settings import Settings
 from knowledge.pack import KnowledgePack
+from knowledge.schema import UPDATES_SOURCE
 from tools.assess import assess
 from tools.profile import PatientProfile
 from tools.sequencing import sequencing_considerations
@@ -69,7 +70,9 @@ class _TurnTools:
     outputs: list[str] = field(default_factory=list)
 
     def search_review(self, query: str) -> str:
-        hits = self.retriever.search(query, k=5)
+        # The review's passages: the dated updates are added after the answer by assistant/currency.py.
+        hits = [h for h in self.retriever.search(query, k=5 + len(self.pack.updates))
+                if h.source != UPDATES_SOURCE][:5]
         for hit in hits:
             self.passages[hit.passage_id] = hit.text
         return "\n".join(f"[{h.passage_id}] ({h.section}) {h.text}" for h in hits)
