@@ -23,6 +23,7 @@ from api.routes import (
     quiz,
     search,
     sessions,
+    sources,
     tools,
     vocabulary,
     webhooks,
@@ -59,8 +60,8 @@ def create_app(settings: Settings | None = None, *, load_knowledge: bool = True)
     app.state.rrall = state
     install_error_handlers(app)
     install_middleware(app, settings)
-    for module in (health, metrics, search, assess, tools, vocabulary, chat, sessions, quiz, webhooks, widget,
-                   openai_compat, passages, cds_hooks):
+    for module in (health, metrics, search, sources, assess, tools, vocabulary, chat, sessions, quiz, webhooks,
+                   widget, openai_compat, passages, cds_hooks):
         app.include_router(module.router)
     app.router.routes.append(Route("/mcp", endpoint=mcp, include_in_schema=False))
     return app

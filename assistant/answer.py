@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 from knowledge.pack import KnowledgePack
+from knowledge.schema import UPDATES_SOURCE
 
 MESSAGE_MAX_CHARS = 4000
 # Review reference numbers written inline by tools, e.g. "[6]" or "[13,41]" or "[64-66]". In a chat
@@ -31,6 +33,13 @@ class Citation(BaseModel):
     text: str
     refs: list[int]
     references: list[str] = Field(default_factory=list, description="The full reference for each of refs")
+    source: str = Field(default="review", description="review (the 2020 review) or updates (what changed since)")
+    date: dt.date | None = Field(default=None, description="An update's regulatory or publication date")
+    url: str | None = Field(default=None, description="The page an update was checked against")
+    publisher: str | None = Field(default=None, description="Who states an update, e.g. FDA")
+    source_kind: str | None = Field(
+        default=None, description="An update's kind of source: regulator, label, publication or secondary"
+    )
 
 
 class ToolCall(BaseModel):
@@ -108,13 +117,13 @@ class CitationLedger:
 
     def marker(self, passage_id: str) -> int:
         if passage_id not in self._markers:
-            if passage_id not in self._pack.by_id:
+            if self._pack.citable(passage_id) is None:
                 raise KeyError(f"unknown passage {passage_id}")
             self._markers[passage_id] = len(self._markers) + 1
         return self._markers[passage_id]
 
     def markers(self, passage_ids: list[str] | tuple[str, ...]) -> str:
-        known = [p for p in dict.fromkeys(passage_ids) if p in self._pack.by_id]
+        known = [p for p in dict.fromkeys(passage_ids) if self._pack.citable(p) is not None]
         return "".join(f"[{self.marker(p)}]" for p in known)
 
     def cite(self, text: str, passage_ids: list[str] | tuple[str, ...]) -> str:
@@ -133,6 +142,13 @@ class CitationLedger:
 
 
 def citation_for(pack: KnowledgePack, passage_id: str, marker: int) -> Citation:
+    update = pack.updates.by_id.get(passage_id)
+    if update is not None:
+        return Citation(
+            marker=marker, passage_id=passage_id, section=update.section, text=update.text, refs=[],
+            source=UPDATES_SOURCE, date=update.date, url=update.source_url, publisher=update.source_name,
+            source_kind=update.source_kind,
+        )
     passage = pack.by_id[passage_id]
     return Citation(
         marker=marker,
@@ -149,7 +165,9 @@ def citations_for(pack: KnowledgePack, passage_ids: list[str]) -> list[Citation]
 
     A passage no longer in the pack is left out; the others keep the marker the answer's text uses.
     """
-    return [citation_for(pack, pid, n) for n, pid in enumerate(passage_ids, start=1) if pid in pack.by_id]
+    return [
+        citation_for(pack, pid, n) for n, pid in enumerate(passage_ids, start=1) if pack.citable(pid) is not None
+    ]
 
 
 def _attach(sentence: str, tag: str) -> str:

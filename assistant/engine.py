@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from assistant import compose
+from assistant import compose, currency
 from assistant.answer import AnswerParts, ChatResponse, CitationLedger, Suggestion, ToolCall
 from assistant.evidence import retrieve
 from assistant.llm import LLMAnswerer
@@ -27,6 +27,7 @@ from assistant.understanding.interpret import Reading, interpret
 from assistant.understanding.safety import redact
 from assistant.understanding.update import FactUpdate
 from knowledge.pack import KnowledgePack
+from knowledge.store import REVIEW_SOURCE
 from tools.agents import AGENT_SYNONYMS
 from tools.assess import assess
 from tools.profile import PatientProfile
@@ -39,6 +40,7 @@ _NO_LLM_KINDS = frozenset({"greeting", "help", "out_of_scope", "reset", "confirm
 # Session state: facts waiting for "is this your patient?", and the facts asked for last turn.
 PENDING_KEY = "unconfirmed_facts"
 ASKED_KEY = "asked_for"
+_FIXED_TEXT_KINDS = frozenset({"greeting", "help", "reset"})
 
 
 class SessionNotFound(LookupError):
@@ -111,9 +113,18 @@ class ChatEngine:
         if plan.ask:
             state[ASKED_KEY] = [f for f, _ in plan.ask]
         notes = notes_for(reading.update, rejected)
+        # Since the review (assistant/currency.py): dated updates beside the review's statements, and
+        # the dated decision-support line. The wording and the choice live in currency.
+        refused = plan.kind == "out_of_scope" or (ctx.scope is not None and not ctx.scope.covered and not
+                                                  ctx.assessment)
+        since = currency.since_the_review(
+            text, ledger=ctx.ledger, assessment=ctx.assessment, pack=self.pack,
+            cited=[c.passage_id for c in ctx.ledger.citations()], out_of_scope=refused,
+        ) if plan.kind not in _FIXED_TEXT_KINDS else currency.SinceTheReview(block="", states_label=False)
+        details = self._frame(plan, reading, since.apply(body), patient, notes)
         parts = AnswerParts(
             bottom_line=ctx.bottom_line,
-            details=self._frame(plan, reading, body, patient, notes),
+            details=currency.with_decision_support(details, notice=compose.NOTICE, since=since, pack=self.pack),
             questions=questions,
         )
         response = ChatResponse(
@@ -211,7 +222,8 @@ class ChatEngine:
         if self.retriever is None:
             return ""
         question = plan.query or reading.evidence_question
-        hits = retrieve(self.retriever, question, k=plan.k)
+        # The review's passages: the dated updates are composed by assistant/currency.py, marked as later.
+        hits = retrieve(self.retriever, question, k=plan.k, source=REVIEW_SOURCE)
         suspected = plan.subject if plan.kind == "out_of_scope" else None
         judged = coverage_of(question, hits, getattr(self.retriever, "known_terms", frozenset()), suspected=suspected)
         ctx.scope = judged

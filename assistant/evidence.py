@@ -13,16 +13,20 @@ from assistant.understanding.parts import split_question
 
 
 class Retriever(Protocol):
-    def search(self, query: str, *, k: int = 5) -> Sequence[Any]: ...
+    def search(self, query: str, *, k: int = 5, source: str | None = None) -> Sequence[Any]: ...
 
 
-def retrieve(retriever: Retriever, question: str, *, k: int = 5) -> list[Any]:
-    """The ``k`` best passages for ``question``; a question of several parts gets the best of each
-    part first, in turn, so no part goes unanswered."""
+def retrieve(retriever: Retriever, question: str, *, k: int = 5, source: str | None = None) -> list[Any]:
+    """The ``k`` best passages for ``question`` (of one ``source`` if named); a question of several
+    parts gets the best of each part first, in turn, so no part goes unanswered."""
+
+    def search(query: str) -> list[Any]:
+        return list(retriever.search(query, k=k, source=source))
+
     parts = split_question(question)
     if len(parts) == 1:
-        return list(retriever.search(question, k=k))
-    ranked = [list(retriever.search(part, k=k)) for part in parts]
+        return search(question)
+    ranked = [search(part) for part in parts]
     chosen: list[Any] = []
     seen: set[str] = set()
     for depth in range(k):

@@ -231,7 +231,7 @@ class Engine(Protocol):
 
 
 class Retriever(Protocol):
-    def search(self, query: str, *, k: int = 5) -> Sequence[Any]: ...
+    def search(self, query: str, *, k: int = 5, source: str | None = None) -> Sequence[Any]: ...
 
 
 def run_split(split: Split, engine: Engine | None, retriever: Retriever | None = None) -> SplitReport:

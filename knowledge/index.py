@@ -1,5 +1,6 @@
-"""Open the knowledge index: the pack's chromadb collection (built on first start, rebuilt when the
-pack's content hash changes), any ingested sources found beside it, and the BM25 index over all."""
+"""Open the knowledge index: the pack's chromadb collection and the updates source's (each built on
+first start, rebuilt when its content hash changes), any ingested sources found beside them, and the
+BM25 index over all."""
 
 from __future__ import annotations
 
@@ -16,7 +17,14 @@ from chromadb.config import Settings as ChromaSettings
 
 from knowledge.pack import KnowledgePack, default_pack
 from knowledge.retrieval import HybridRetriever
-from knowledge.store import REVIEW_SOURCE, IndexedPassage, NamedEmbedder, ensure_collection, stored_sources
+from knowledge.schema import UPDATES_SOURCE
+from knowledge.store import (
+    REVIEW_SOURCE,
+    IndexedPassage,
+    NamedEmbedder,
+    ensure_collection,
+    stored_sources,
+)
 
 log = logging.getLogger("rrall.knowledge")
 _BUILD_LOCK = threading.Lock()
@@ -94,6 +102,16 @@ def _open(
     retriever.attach(REVIEW_SOURCE, collection, passages)
     # Logged once the retriever can answer (attaching also loads the ranking signals).
     log.info("index %s: %s %d passages", collection.name, "built" if built else "loaded", len(passages))
+    if len(pack.updates):
+        # The updates layer is a second named source with its own collection, named after its own
+        # content hash: editing an update rebuilds that collection and leaves the review's alone.
+        updates = [IndexedPassage.from_any(p, source=UPDATES_SOURCE) for p in pack.updates]
+        collection, built = ensure_collection(
+            client, source=UPDATES_SOURCE, passages=updates, embedder=embedder,
+            source_hash=pack.updates.content_hash, rebuild=rebuild,
+        )
+        log.info("index %s: %s %d passages", collection.name, "built" if built else "loaded", len(updates))
+        retriever.attach(UPDATES_SOURCE, collection, updates)
     for stored in stored_sources(client):
         collection, built = ensure_collection(
             client, source=stored.source, passages=list(stored.passages), embedder=embedder,

@@ -5,6 +5,7 @@ Validation errors name the file and the passage so that whoever edits the YAML c
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -15,9 +16,19 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from knowledge.schema import REFERENCE_COUNT, Bibliography, PackFile, Passage, Reference
+from knowledge.schema import (
+    REFERENCE_COUNT,
+    SUPERSEDED_LABEL,
+    Bibliography,
+    PackFile,
+    Passage,
+    Reference,
+    UpdatePassage,
+    UpdatesFile,
+)
 
 PACK_DIR = Path(__file__).resolve().parent / "pack"
+UPDATES_DIR = Path(__file__).resolve().parent / "updates"
 BIBLIOGRAPHY_FILE = "bibliography.yaml"
 
 
@@ -26,14 +37,46 @@ class PackError(ValueError):
 
 
 @dataclass(frozen=True)
+class UpdatesSource:
+    """What changed after the review: dated, sourced passages kept apart from the review's own."""
+
+    passages: tuple[UpdatePassage, ...] = ()
+    content_hash: str = ""
+    by_id: dict[str, UpdatePassage] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_id.update({p.id: p for p in self.passages})
+
+    def __iter__(self) -> Iterator[UpdatePassage]:
+        return iter(self.passages)
+
+    def __len__(self) -> int:
+        return len(self.passages)
+
+    @property
+    def current_through(self) -> dt.date | None:
+        """The latest date in the source: what the "current" label edition is as of."""
+        return max((p.date for p in self.passages), default=None)
+
+    def superseding(self, target: str) -> tuple[UpdatePassage, ...]:
+        """The passages that change ``target`` (a review passage id or ``label:<agent>``), oldest first."""
+        return tuple(sorted((p for p in self.passages if target in p.supersedes), key=lambda p: p.date))
+
+
+@dataclass(frozen=True)
 class KnowledgePack:
     passages: tuple[Passage, ...]
     references: dict[int, Reference]
     content_hash: str
     by_id: dict[str, Passage] = field(default_factory=dict)
+    updates: UpdatesSource = field(default_factory=UpdatesSource)
 
     def __post_init__(self) -> None:
         self.by_id.update({p.id: p for p in self.passages})
+
+    def citable(self, passage_id: str) -> Passage | UpdatePassage | None:
+        """A passage of either source by id (ids of the two never collide: updates start upd-)."""
+        return self.by_id.get(passage_id) or self.updates.by_id.get(passage_id)
 
     def __iter__(self) -> Iterator[Passage]:
         return iter(self.passages)
@@ -84,8 +127,33 @@ def load_bibliography(pack_dir: Path = PACK_DIR) -> dict[int, Reference]:
     return {r.number: r for r in bib.references}
 
 
-def load_pack(pack_dir: Path = PACK_DIR) -> KnowledgePack:
-    """Read every section file and the bibliography; raise PackError on the first problem found."""
+def load_updates(updates_dir: Path, *, review: dict[str, Passage]) -> UpdatesSource:
+    """Read the updates files; each superseded review passage must exist in ``review``."""
+    digest = hashlib.sha256()
+    passages: list[UpdatePassage] = []
+    seen: dict[str, str] = {}
+    for path in sorted(updates_dir.glob("*.yaml")):
+        raw = path.read_bytes()
+        digest.update(path.name.encode() + b"\0" + raw)
+        data = _read_yaml(path)
+        try:
+            updates_file = UpdatesFile.model_validate(data)
+        except ValidationError as exc:
+            raise PackError(f"{path.name}: {_describe(exc, data)}") from exc
+        for passage in updates_file.passages:
+            if passage.id in seen:
+                raise PackError(f"{path.name}: passage {passage.id}: duplicate id (first in {seen[passage.id]})")
+            unknown = [t for t in passage.supersedes if not SUPERSEDED_LABEL.match(t) and t not in review]
+            if unknown:
+                raise PackError(f"{path.name}: passage {passage.id}: supersedes unknown passage(s) {unknown}")
+            seen[passage.id] = path.name
+            passages.append(passage)
+    return UpdatesSource(passages=tuple(passages), content_hash=digest.hexdigest())
+
+
+def load_pack(pack_dir: Path = PACK_DIR, *, updates_dir: Path | None = None) -> KnowledgePack:
+    """Read every section file and the bibliography, and the updates when ``updates_dir`` is given;
+    raise PackError on the first problem found."""
     references = load_bibliography(pack_dir)
     digest = hashlib.sha256()
     passages: list[Passage] = []
@@ -114,10 +182,14 @@ def load_pack(pack_dir: Path = PACK_DIR) -> KnowledgePack:
             seen[passage.id] = path.name
             passages.append(passage)
     digest.update((pack_dir / BIBLIOGRAPHY_FILE).read_bytes())
-    return KnowledgePack(passages=tuple(passages), references=references, content_hash=digest.hexdigest())
+    by_id = {p.id: p for p in passages}
+    updates = load_updates(updates_dir, review=by_id) if updates_dir is not None else UpdatesSource()
+    return KnowledgePack(
+        passages=tuple(passages), references=references, content_hash=digest.hexdigest(), updates=updates
+    )
 
 
 @lru_cache(maxsize=1)
 def default_pack() -> KnowledgePack:
-    """The shipped pack, loaded once per process."""
-    return load_pack(PACK_DIR)
+    """The shipped pack and its updates source, loaded once per process."""
+    return load_pack(PACK_DIR, updates_dir=UPDATES_DIR)

@@ -31,6 +31,7 @@ from knowledge.store import (
     NamedEmbedder,
     content_hash,
     ensure_collection,
+    lexical_text,
     record_passage_id,
     validate_source_name,
     where_filter,
@@ -90,6 +91,9 @@ class _Snapshot:
     lexical: LexicalIndex = field(default_factory=lambda: LexicalIndex([]))
     signals: Signals | None = None
     reranker: LogisticReranker | None = None
+    # One BM25 index per source too, so a search of one source scores with that source's own term
+    # statistics: adding the updates layer leaves a review-only search exactly as it was.
+    lexical_by_source: dict[str, LexicalIndex] = field(default_factory=dict)
 
 
 class _Signals:
@@ -153,6 +157,9 @@ class HybridRetriever:
                 # Fitted once for what is indexed (a second or two on the pack's ~800 questions) and
                 # kept beside the index, so workers and restarts load it instead.
                 reranker=self._reranker(signals, [c.name for c in collections.values()]) or old.reranker,
+                lexical_by_source={
+                    **old.lexical_by_source, source: LexicalIndex([lexical_text(p) for p in passages])
+                },
             )
 
     def _reranker(self, signals: Signals, collection_names: list[str]) -> LogisticReranker | None:
@@ -195,6 +202,10 @@ class HybridRetriever:
     @property
     def sources(self) -> list[str]:
         return list(self._snap.passages)
+
+    def count(self, source: str) -> int:
+        """How many passages the source has indexed (0 for an unknown source)."""
+        return len(self._snap.passages.get(source, ()))
 
     @property
     def collection_names(self) -> list[str]:
@@ -261,7 +272,7 @@ class HybridRetriever:
             vector = self._vector(query)
             dense = self._dense(snap, vector, depth, where_filter(agent_names, section_names), source)
         if mode != "dense":
-            lexical = self._bm25(snap, query, depth, allowed_keys)
+            lexical = self._bm25(snap, query, depth, allowed_keys, source)
         signals = _Signals(dense, lexical)
         if mode in ("dense", "bm25"):
             ranked = dense or lexical
@@ -310,14 +321,18 @@ class HybridRetriever:
         found = sorted(best.items(), key=lambda item: -item[1])
         return found[:depth]
 
-    def _bm25(self, snap: _Snapshot, query: str, depth: int, allowed: set[str]) -> list[tuple[str, float]]:
-        scores = snap.lexical.scores(query)
+    def _bm25(
+        self, snap: _Snapshot, query: str, depth: int, allowed: set[str], source: str | None = None
+    ) -> list[tuple[str, float]]:
+        index_of, passages = (snap.lexical, snap.everything) if source is None else (
+            snap.lexical_by_source[source], snap.passages[source])
+        scores = index_of.scores(query)
         order = np.argsort(-scores, kind="stable")
         found: list[tuple[str, float]] = []
         for index in order:
             if scores[index] <= 0 or len(found) >= depth:
                 break  # a passage sharing no term with the query is not a BM25 match
-            key = _key(snap.everything[index])
+            key = _key(passages[index])
             if key in allowed:
                 found.append((key, float(scores[index])))
         return found

@@ -19,11 +19,13 @@ from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 from pydantic import BaseModel, ConfigDict
 
-from knowledge.schema import AGENTS
+from knowledge.schema import AGENTS, UPDATES_SOURCE
 
 log = logging.getLogger("rrall.knowledge")
 
 REVIEW_SOURCE = "review"
+# The dated updates layer (knowledge/updates, UPDATES_SOURCE) ships like the review: not an ingested source.
+SHIPPED_SOURCES = frozenset({REVIEW_SOURCE, UPDATES_SOURCE})
 SOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,38}[a-z0-9]$|^[a-z0-9]$")
 _META_SOURCE = "rrall_source"
 _META_HASH = "rrall_content_hash"
@@ -98,6 +100,9 @@ def record_count(passages: Sequence[IndexedPassage]) -> int:
 
 
 def validate_source_name(name: str) -> str:
+    """The name of a source to ingest: well-formed, and not one of the shipped sources."""
+    if name == UPDATES_SOURCE:
+        raise ValueError(f"source name {UPDATES_SOURCE!r} is reserved for the dated updates layer")
     if not SOURCE_NAME.match(name):
         raise ValueError(
             f"source name {name!r} must be 1-40 lower-case letters, digits, '-' or '_', "
@@ -230,7 +235,7 @@ class StoredSource(BaseModel):
 
 
 def stored_sources(client: ClientAPI) -> list[StoredSource]:
-    """Ingested sources (everything but the review) found in the store, with their passages.
+    """Ingested sources (everything but the shipped review and updates) found in the store.
 
     They are returned whichever embedder built them: the caller reopens with ``ensure_collection``,
     which reuses a collection built by the same embedder and re-embeds the text otherwise.
@@ -239,7 +244,7 @@ def stored_sources(client: ClientAPI) -> list[StoredSource]:
     for collection in client.list_collections():
         meta = collection.metadata or {}
         source = meta.get(_META_SOURCE)
-        if not isinstance(source, str) or source == REVIEW_SOURCE or source in found:
+        if not isinstance(source, str) or source in SHIPPED_SOURCES or source in found:
             continue
         records = collection.get(include=["documents", "metadatas"])
         documents = records["documents"] or []

@@ -16,6 +16,7 @@ from typing import Any
 
 from assistant.answer import MARKER, ChatResponse, Citation, QuizCard, markers_in, strip_review_refs
 from assistant.compose import AGENT_NAMES, SEVERITY_MARK
+from assistant.currency import format_source
 from knowledge.pack import default_pack
 
 _INLINE = re.compile(
@@ -102,6 +103,8 @@ def paragraphs(markdown: str) -> list[str]:
 def short_reference(citation: Citation) -> str:
     """'TOWER (Kantarjian 2017)' for a trial with one paper; 'TOWER: Topp 2014, Kantarjian 2017' when the
     passage cites several (which paper is the trial's is not recorded); the section when none."""
+    if citation.source == "updates":
+        return update_reference(citation)
     pack = default_pack()
     passage = pack.by_id.get(citation.passage_id)
     trials = [f.trial for f in passage.facts] if passage else []
@@ -116,7 +119,15 @@ def short_reference(citation: Citation) -> str:
     return trial or authors or citation.section
 
 
+def update_reference(citation: Citation) -> str:
+    """An updates citation as it reads everywhere: "FDA, 2024-03-06" ("..., reported" if secondary)."""
+    return format_source(citation.publisher, citation.date, citation.source_kind)
+
+
 def _source_line(citation: Citation) -> str:
+    if citation.source == "updates" and citation.url:
+        # A dated update after the review, with the page it was checked against.
+        return f"[{citation.marker}] [{update_reference(citation)}]({citation.url}) — {citation.section}"
     reference = short_reference(citation)
     return f"[{citation.marker}] {reference}" + ("" if reference == citation.section else f" — {citation.section}")
 
@@ -131,7 +142,12 @@ def sources_markdown(citations: Sequence[Citation], *, heading: str = "**Sources
 def compact_sources(citations: Sequence[Citation], markers: Sequence[int]) -> str:
     """One line for SMS: 'Sources: [1] TOWER (Kantarjian 2017); [2] ...', only markers still shown."""
     kept = [c for c in citations if c.marker in set(markers)]
-    return "Sources: " + "; ".join(f"[{c.marker}] {short_reference(c)}" for c in kept) if kept else ""
+    return "Sources: " + "; ".join(_compact(c) for c in kept) if kept else ""
+
+
+def _compact(citation: Citation) -> str:
+    link = f" {citation.url}" if citation.source == "updates" and citation.url else ""
+    return f"[{citation.marker}] {short_reference(citation)}{link}"
 
 
 def quiz_markdown(quiz: QuizCard | None, answer: str = "") -> str:
@@ -247,7 +263,12 @@ def _shorter_answers(response: ChatResponse) -> Iterator[str]:
                      f"{tags}".rstrip())
     yield "\n".join(lines)
     note = f"- {SEVERITY_MARK['info']} ("
-    yield "\n".join(line for line in lines if not line.startswith(note))
+    lines = [line for line in lines if not line.startswith(note)]
+    yield "\n".join(lines)
+    if any(line.startswith("- Since the review: ") for line in lines):
+        # The dated "Since the review" lines stay; the updates' detail and the note under them go.
+        detail = ("- After the review (", "- The review (2020): ", "- Approved after the review: ")
+        yield "\n".join(line for line in lines if not line.startswith(detail))
 
 
 def _summaries(assessment: dict[str, Any] | None) -> dict[tuple[str, str], str]:

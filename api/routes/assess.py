@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 
 from api.errors import ErrorResponse
 from tools.assess import assess
 from tools.flags import Assessment
 from tools.profile import PatientProfile
+from tools.rules.label_editions import Edition
 
 router = APIRouter(tags=["assess"])
 
@@ -21,6 +24,13 @@ router = APIRouter(tags=["assess"])
     },
     summary="Assess blinatumomab, inotuzumab ozogamicin and tisagenlecleucel for one patient",
 )
-async def post_assess(profile: PatientProfile) -> Assessment:
+async def post_assess(
+    profile: PatientProfile,
+    edition: Annotated[
+        Edition,
+        Query(description="Which label edition the label flags follow: the review's (2020) or the current "
+                          "one (the updates source). Both editions' statuses are returned either way."),
+    ] = "review-2020",
+) -> Assessment:
     # Pure and sub-millisecond, so it runs on the event loop rather than a worker thread.
-    return assess(profile)
+    return assess(profile, edition=edition)

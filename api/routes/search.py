@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import datetime as dt
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.exceptions import RequestValidationError
@@ -11,6 +12,8 @@ from pydantic import BaseModel, Field
 from api.deps import RetrieverDep, SettingsDep
 from api.errors import ErrorResponse
 from knowledge.normalize import canonical_agent, normalize_query
+from knowledge.pack import default_pack
+from knowledge.schema import UPDATES_SOURCE
 
 router = APIRouter(tags=["search"])
 SearchMode = Literal["hybrid", "dense", "bm25"]
@@ -25,12 +28,21 @@ class SearchResult(BaseModel):
     refs: list[int] = Field(description="The review's reference numbers")
     score: float = Field(description="hybrid: fused reciprocal-rank score; dense: cosine; bm25: BM25 score")
     source: str = Field(description='"review" for the knowledge pack, else the ingested source\'s name')
+    date: dt.date | None = Field(default=None, description='An "updates" passage\'s regulatory or publication date')
+    url: str | None = Field(default=None, description='The page an "updates" passage was checked against')
 
 
 class SearchResponse(BaseModel):
     query: str
     normalized_query: str = Field(description="The query with abbreviations and brand names expanded")
     results: list[SearchResult]
+
+
+def _result(hit: dict[str, Any]) -> SearchResult:
+    update = default_pack().updates.by_id.get(hit["passage_id"]) if hit["source"] == UPDATES_SOURCE else None
+    if update is not None:
+        hit |= {"date": update.date, "url": update.source_url}
+    return SearchResult.model_validate(hit)
 
 
 def _invalid(field: str, problem: str) -> RequestValidationError:
@@ -59,7 +71,9 @@ def search(
     section: Annotated[
         list[str] | None, Query(description="Only passages from this section (repeatable)")
     ] = None,
-    source: Annotated[str | None, Query(description='Only this source: "review" or an ingested name')] = None,
+    source: Annotated[
+        str | None, Query(description='Only this source: "review", "updates" or an ingested name')
+    ] = None,
     mode: Annotated[SearchMode, Query(description="Which retriever ranks the passages")] = "hybrid",
 ) -> SearchResponse:
     if not q.strip():
@@ -83,5 +97,5 @@ def search(
     return SearchResponse(
         query=q,
         normalized_query=normalize_query(q),
-        results=[SearchResult.model_validate(hit.model_dump()) for hit in hits],
+        results=[_result(hit.model_dump()) for hit in hits],
     )

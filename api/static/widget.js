@@ -192,12 +192,29 @@
   }
 
   // ---- citations ---------------------------------------------------------------------------------
+  // An updates citation reads "FDA, 2024-03-06" ("..., reported (secondary source)" for a secondary one).
+  function updateLabel(cite) {
+    const label = [cite.publisher || "Updates", cite.date || ""].filter(Boolean).join(", ");
+    return cite.source_kind === "secondary" ? `${label}, reported (secondary source)` : label;
+  }
+  const isUpdate = (cite) => cite && cite.source === "updates";
+  // Only a web address becomes a link: never javascript: or data: from a server answer.
+  const safeUrl = (url) => (typeof url === "string" && /^https:\/\/[^\s"<>]+$/.test(url) ? url : null);
+
+  function sourceLink(cite) {
+    const url = safeUrl(cite.url);
+    const label = updateLabel(cite);
+    return url ? h("a", { class: "source-link", href: url, target: "_blank", rel: "noopener noreferrer" }, label)
+      : h("span", { class: "source-link" }, label);
+  }
+
   function citationMarker(n, ctx) {
     const cite = ctx && ctx.citations && ctx.citations.get(n);
     if (!cite) return h("span", { class: "cite cite-pending" }, String(n));
+    const what = isUpdate(cite) ? `${cite.section}, ${updateLabel(cite)}` : cite.section;
     const button = h("button", {
-      type: "button", class: "cite", "data-marker": n, "aria-expanded": "false",
-      "aria-label": `Source ${n}: ${cite.section}`, title: cite.section,
+      type: "button", class: isUpdate(cite) ? "cite cite-update" : "cite", "data-marker": n, "aria-expanded": "false",
+      "aria-label": `Source ${n}: ${what}`, title: what,
     }, String(n));
     button.addEventListener("click", () => toggleSource(button, cite));
     return button;
@@ -216,7 +233,7 @@
     }, icon("close", 14));
     const refs = cite.refs || [];
     const fulls = cite.references || [];
-    const card = h("div", { class: "source", id, role: "region", "aria-label": `Source ${cite.marker}` },
+    const card = isUpdate(cite) ? updateCard(cite, id, close) : h("div", { class: "source", id, role: "region", "aria-label": `Source ${cite.marker}` },
       h("div", { class: "source-head" },
         h("span", { class: "source-marker" }, String(cite.marker)),
         h("span", { class: "source-section" }, cite.section),
@@ -240,6 +257,19 @@
     button.setAttribute("aria-expanded", "true");
     button.setAttribute("aria-controls", id);
     card.scrollIntoView({ block: "nearest", behavior: prefersReducedMotion() ? "auto" : "smooth" });
+  }
+
+  function updateCard(cite, id, close) {
+    const secondary = cite.source_kind === "secondary";
+    return h("div", { class: "source source-update", id, role: "region", "aria-label": `Source ${cite.marker}` },
+      h("div", { class: "source-head" },
+        h("span", { class: "source-marker" }, String(cite.marker)),
+        h("span", { class: "source-section" }, `${cite.section} · `, sourceLink(cite)),
+        close),
+      h("blockquote", { class: "source-text" }, cite.text),
+      h("div", { class: "source-meta" },
+        `After the 2020 review · ${secondary ? "secondary source (reported)" : cite.source_kind || "updates"}` +
+        ` · passage ${cite.passage_id}`));
   }
 
   const citationIndex = (citations) => new Map((citations || []).map((c) => [Number(c.marker), c]));
@@ -452,7 +482,7 @@
   h("div", { class: "footer" },
     composer,
     h("p", { class: "hint", id: "composer-hint" },
-      "Decision support only, from one 2020 review and fixed rules. Enter sends, Shift+Enter adds a line.")),
+      "Decision support only: one 2020 review, dated label changes since it, and fixed rules. Enter sends, Shift+Enter adds a line.")),
   status);
   root.append(launcher, panel);
   if (options.position === "left") host.classList.add("left");
@@ -684,7 +714,7 @@
         h("tr", { class: "agent-row" },
           h("th", { scope: "row" }, h("span", { class: "agent-name" }, name), h("span", { class: "agent-brand" }, brand)),
           h("td", null, h("span", { class: `pill pill-${status}`, title: agent.label_reason || null },
-            LABEL_STATUS[status] || status)),
+            LABEL_STATUS[status] || status), labelNow(agent)),
           h("td", null, h("span", { class: `pill ${agent.suitable ? "pill-yes" : "pill-no"}` },
             agent.suitable ? "Suitable" : "Not suitable"))),
         h("tr", { class: "flags-row" },
@@ -692,6 +722,7 @@
             flags.length ? groups : h("span", { class: "no-flags" }, "No flags"))));
     });
     const missing = (assessment.missing || []).map(plainName);
+    const later = laterApprovals(assessment);
     return h("section", { class: "assessment", "aria-label": "Assessment" },
       h("div", { class: "assessment-title" }, "Assessment",
         h("span", null, "label status as the review gives it (2020)")),
@@ -701,9 +732,30 @@
           h("th", { scope: "col" }, "Agent"), h("th", { scope: "col" }, "Label"),
           h("th", { scope: "col" }, "Suitable"))),
         rows),
+      later,
       missing.length ? h("p", { class: "missing", title: missing.join(", ") }, "Would sharpen this: " +
         (missing.length > 4 ? `${missing.slice(0, 4).join(", ")} and ${missing.length - 4} more.` : `${missing.join(", ")}.`))
         : null);
+  }
+
+  // The current edition beside the review's: shown when it differs, so 2020 is never shown as today.
+  function labelNow(agent) {
+    const now = agent.label_now;
+    if (!now || now.status === agent.label_status) return null;
+    return h("span", { class: `pill pill-now pill-${now.status}`, title: `Current label as of ${now.as_of}` },
+      `Now: ${(LABEL_STATUS[now.status] || now.status).toLowerCase()}`);
+  }
+
+  function laterApprovals(assessment) {
+    const later = assessment.later_approvals || [];
+    if (!later.length) return null;
+    return h("div", { class: "later", "aria-label": "Approved after the review" },
+      h("div", { class: "later-title" }, "Approved after the review"),
+      h("ul", null, later.map((item) => h("li", { "data-agent": item.agent },
+        h("span", { class: "agent-name" }, String(item.agent).replace(/_/g, " ")), " ",
+        h("span", { class: `pill pill-${item.label_status}` }, LABEL_STATUS[item.label_status] || item.label_status), " ",
+        (item.citations || []).map((c) => sourceLink(c))))),
+      assessment.later_approvals_note ? h("p", { class: "later-note" }, assessment.later_approvals_note) : null);
   }
 
   function quizCard(quiz, ctx) {
@@ -1075,6 +1127,13 @@ button.cite:hover, button.cite[aria-expanded=true] { background: var(--accent); 
 .pill-off_label { background: var(--warn-bg); color: var(--warn); }
 .pill-unknown { background: #eef2f5; color: var(--muted); }
 .pill-no { background: var(--crit-bg); color: var(--crit); }
+.pill-now { margin-left: 4px; }
+.cite-update { font-style: italic; }
+.source-link { color: inherit; text-decoration: underline; }
+.later { margin-top: 8px; font-size: 12.5px; }
+.later-title { font-weight: 650; }
+.later ul { margin: 4px 0; padding-left: 18px; }
+.later-note { color: var(--muted); margin: 4px 0 0; }
 .severity { margin-top: 6px; padding: 6px 8px; border-radius: 8px; border: 1px solid; }
 .severity-critical { background: var(--crit-bg); border-color: var(--crit-line); }
 .severity-warning { background: var(--warn-bg); border-color: var(--warn-line); }

@@ -11,7 +11,7 @@ import random
 from collections.abc import Callable
 from functools import partial
 
-from assistant.tutor import cases, factors, judge, recall
+from assistant.tutor import cases, factors, judge, label_currency, recall
 from assistant.tutor.build import GenerationError, Meta
 from assistant.tutor.judge import Case, Verdict
 from assistant.tutor.models import TOPICS, Claim, Kind, Question, Topic
@@ -28,6 +28,7 @@ BUILDERS: dict[str, Builder] = {
     "sequencing_point": factors.sequencing_point,
     "evidence_figure": recall.evidence_figure,
     "evidence_trial": recall.evidence_trial,
+    "label_now": label_currency.label_now,
 }
 # Builders that also ask in free text (about one question in four, unless the caller decides).
 FREE_TEXT = frozenset({"label_status", "unsuitable_agent", "toxicity_concern", "missing_fact", "evidence_figure",
@@ -35,7 +36,7 @@ FREE_TEXT = frozenset({"label_status", "unsuitable_agent", "toxicity_concern", "
 FREE_TEXT_SHARE = 0.25
 
 TOPIC_KINDS: dict[Topic, tuple[tuple[str, float], ...]] = {
-    "label": (("label_status", 0.7), ("missing_fact", 0.3)),
+    "label": (("label_status", 0.55), ("label_now", 0.2), ("missing_fact", 0.25)),
     "antigen": (("unsuitable_agent", 0.45), ("factor", 0.4), ("missing_fact", 0.15)),
     "toxicity": (("toxicity_concern", 0.75), ("missing_fact", 0.25)),
     "burden": (("factor", 0.75), ("missing_fact", 0.25)),
@@ -81,6 +82,7 @@ def judge_for(question: Question) -> Callable[[Claim], Verdict]:
         "off_label_agents": partial(judge.off_label_agents, case),
         "factor": partial(judge.factor, case, question.focus_codes),
         "sequencing_point": partial(judge.sequencing_point, case),
+        "label_now": partial(label_currency.judge_label_now, case),
     }
     if agent is not None:
         by_kind |= {

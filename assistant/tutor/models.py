@@ -26,6 +26,7 @@ Kind = Literal[
     "sequencing_point",  # which of the review's sequencing or combination points applies
     "evidence_figure",  # recall a figure from the pack's structured facts
     "evidence_trial",  # recall which trial reported a figure
+    "label_now",  # which agents are on label in the current edition (label_currency.py)
 ]
 KINDS: tuple[Kind, ...] = get_args(Kind)
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from knowledge.evaluation import EvalQuestion, RetrievalScores, evaluate
+from knowledge.store import REVIEW_SOURCE
 
 if TYPE_CHECKING:
     from knowledge.retrieval import HybridRetriever
@@ -28,7 +29,10 @@ def evaluate_retriever(
     questions = questions if questions is not None else load_retrieval_set()
 
     def search(query: str, mode: str) -> list[str]:
-        # MRR looks past the top 5, so rank deeper than any answer shows.
-        return [hit.passage_id for hit in retriever.search(query, k=MRR_DEPTH, mode=mode)]  # type: ignore[arg-type]
+        # MRR looks past the top 5, so rank deeper than any answer shows. The set's answers are review
+        # passages and the chat's "What the review reports" searches the review alone, so the review is
+        # what is measured; the dated updates layer has its own tests (tests/knowledge/test_updates_source.py).
+        hits = retriever.search(query, k=MRR_DEPTH, mode=mode, source=REVIEW_SOURCE)  # type: ignore[arg-type]
+        return [hit.passage_id for hit in hits]
 
     return evaluate(questions, search)

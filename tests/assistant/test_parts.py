@@ -40,7 +40,7 @@ class _Fake:
     def __init__(self, answers: dict[str, list[str]]) -> None:
         self.answers = answers
 
-    def search(self, query: str, *, k: int = 5) -> list[object]:
+    def search(self, query: str, *, k: int = 5, source: str | None = None) -> list[object]:
         ids = next((v for key, v in self.answers.items() if query.startswith(key)), [])
         return [type("Hit", (), {"passage_id": i})() for i in ids[:k]]
 

@@ -21,7 +21,7 @@ def generic(live: LiveApp, fake: FakePlatform) -> GenericDriver:
     return GenericDriver(live, fake)
 
 
-@pytest.mark.parametrize("name", ["assessment", "quiz"])
+@pytest.mark.parametrize("name", ["assessment", "quiz", "since"])
 def test_plain_text_matches_golden(name: str, tmp_path: Path, update_channel_golden: bool) -> None:
     channel = GenericChannel(platform_settings(tmp_path, "http://fake.invalid"))
     reply = json.loads(bytes(channel.reply([(Inbound(conversation="c1", text="q"), chat_response(name))]).body))

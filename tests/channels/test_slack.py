@@ -34,7 +34,7 @@ def _posts(fake: FakePlatform, channel: str) -> list[dict]:
     return [c.data for c in fake.calls_to("chat.postMessage") if c.status == 200 and c.data.get("channel") == channel]
 
 
-@pytest.mark.parametrize("name", ["assessment", "quiz"])
+@pytest.mark.parametrize("name", ["assessment", "quiz", "since"])
 def test_mrkdwn_rendering_matches_golden(name: str, tmp_path: Path, update_channel_golden: bool) -> None:
     channel = SlackChannel(platform_settings(tmp_path, "http://fake.invalid"))
     text = MESSAGE_BREAK.join(m["text"] for m in channel.render(chat_response(name)))

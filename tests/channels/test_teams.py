@@ -32,7 +32,7 @@ def _connector_calls(fake: FakePlatform, conversation: str) -> list[dict]:
     return [c.data for c in fake.calls_to(path) if c.status == 200]
 
 
-@pytest.mark.parametrize("name", ["assessment", "quiz"])
+@pytest.mark.parametrize("name", ["assessment", "quiz", "since"])
 def test_activity_rendering_matches_golden(name: str, tmp_path: Path, update_channel_golden: bool) -> None:
     channel = TeamsChannel(platform_settings(tmp_path, "http://fake.invalid"))
     [activity] = channel.render(chat_response(name))

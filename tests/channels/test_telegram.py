@@ -40,7 +40,7 @@ def _response(answer: str) -> ChatResponse:
     return ChatResponse(session_id="s_x", answer=answer, citations=[], tool_calls=[], patient={}, intent="test")
 
 
-@pytest.mark.parametrize("name", ["assessment", "quiz"])
+@pytest.mark.parametrize("name", ["assessment", "quiz", "since"])
 def test_html_rendering_matches_golden(name: str, tmp_path: Path, update_channel_golden: bool) -> None:
     text = MESSAGE_BREAK.join(m["text"] for m in _channel(tmp_path).render(chat_response(name)))
     check_golden(f"telegram_{name}", text, update=update_channel_golden)

@@ -26,7 +26,7 @@ def whatsapp(live: LiveApp, fake: FakePlatform) -> TwilioDriver:
     return TwilioDriver(live, fake, whatsapp=True)
 
 
-@pytest.mark.parametrize("name", ["assessment", "quiz"])
+@pytest.mark.parametrize("name", ["assessment", "quiz", "since"])
 def test_twiml_reply_matches_golden(name: str, tmp_path: Path, update_channel_golden: bool) -> None:
     channel = TwilioChannel(platform_settings(tmp_path, "http://fake.invalid"))
     reply = channel.reply([(Inbound(conversation="+14155550100", text="q"), chat_response(name))])

@@ -27,7 +27,7 @@ def whatsapp(live: LiveApp, fake: FakePlatform) -> WhatsAppDriver:
     return WhatsAppDriver(live, fake)
 
 
-@pytest.mark.parametrize("name", ["assessment", "quiz"])
+@pytest.mark.parametrize("name", ["assessment", "quiz", "since"])
 def test_text_rendering_matches_golden(name: str, tmp_path: Path, update_channel_golden: bool) -> None:
     channel = WhatsAppChannel(platform_settings(tmp_path, "http://fake.invalid"))
     text = MESSAGE_BREAK.join(m["text"] for m in channel.render(chat_response(name)))

@@ -68,7 +68,8 @@ def test_vod_after_inotuzumab_returns_sos_risk_factor_passages_first(ready: http
     assert len(body["results"]) == 5
     assert body["results"][0]["passage_id"].startswith("tox-sos-")
     first = body["results"][0]
-    assert set(first) == {"passage_id", "section", "text", "agents", "topics", "refs", "score", "source"}
+    assert set(first) == {"passage_id", "section", "text", "agents", "topics", "refs", "score", "source", "date", "url"}
+    assert first["date"] is None and first["url"] is None  # set only for the dated updates source
     assert first["section"] == "Toxicity" and first["source"] == "review"
 
 

@@ -94,4 +94,7 @@ def test_json_matches_the_contract_field_for_field() -> None:
         assert {"agent", "label_status", "suitable", "flags"} <= set(agent)
         for flag in agent["flags"]:
             assert {"code", "severity", "message", "citations"} <= set(flag)
-            assert all(set(c) == {"passage_id", "refs"} for c in flag["citations"])
+            # The contract's two fields, plus the source fields of the updates issue (an addition).
+            assert all(set(c) == {"passage_id", "refs", "source", "date", "url", "publisher", "source_kind"}
+                       for c in flag["citations"])
+            assert all(c["source"] == "review" for c in flag["citations"])

@@ -91,3 +91,14 @@ def test_assess_is_a_subcommand_of_assistant(tmp_path: Path) -> None:
 
     result = CliRunner().invoke(cli, ["assess", "--profile", _write(tmp_path, json.dumps(PROFILE)), "--json"])
     assert result.exit_code == 0 and json.loads(result.output)["agents"][0]["agent"] == "blinatumomab"
+
+
+def test_the_table_shows_the_current_edition_beside_the_review_and_the_later_approvals(tmp_path: Path) -> None:
+    path = tmp_path / "child.json"
+    path.write_text(json.dumps({"age_years": 10, "disease_status": "first_relapse", "cd22_positive_pct": 95}))
+    result = CliRunner().invoke(assess_command, ["--profile", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "Since the review: on label as of 2025-06-26 (upd-ino-peds-01)" in result.output
+    assert "brexucabtagene autoleucel" in result.output and "approved 2021-10-01" in result.output
+    current = CliRunner().invoke(assess_command, ["--profile", str(path), "--edition", "current", "--json"])
+    assert json.loads(current.output)["edition"] == "current"

@@ -38,6 +38,8 @@ def holds(question: Question, claim: Claim) -> bool:
         age, setting = "LABEL_AGE" in codes, "LABEL_SETTING" in codes
         on_label = verdicts[agent].label_status == "on_label"
         return (claim.age_out, claim.setting_out) == (age, setting) and on_label == (not age and not setting)
+    if kind == "label_now":  # the current edition, straight from assess()
+        return {a for a, v in verdicts.items() if v.label_now.status == "on_label"} == set(claim.agents or ())
     if kind == "off_label_agents":
         return {a for a, v in verdicts.items() if v.label_status == "off_label"} == set(claim.agents or ())
     if kind == "unsuitable_agent":

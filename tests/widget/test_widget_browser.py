@@ -8,6 +8,7 @@ storage leaks between tests. Screenshots go to test-artifacts/ for a human to lo
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -353,3 +354,36 @@ def test_real_quiz_in_the_widget_grades_a_clicked_option_with_cited_explanation(
     citation.click()
     expect(explanation.locator(".source").first).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "widget-quiz.png"))
+
+
+def test_an_updates_citation_shows_its_source_date_and_link_and_the_table_its_current_label(page: Page) -> None:
+    page.get_by_role("button", name="Ask the Navigator").click()
+    _ask(page, "10-year-old in first relapse, CD22 95%. Which agent?")
+    _wait_for_answers(page, 1)
+    answer = _answers(page).last
+    expect(answer).to_contain_text("Since the review: inotuzumab ozogamicin is on label for this patient")
+    # The table keeps the review's status and shows the current one beside it.
+    row = answer.locator("tbody[data-agent='inotuzumab_ozogamicin']")
+    expect(row.locator(".pill-off_label").first).to_have_text("Off label")
+    expect(row.locator(".pill-now")).to_have_text("Now: on label")
+    marker = answer.locator("button.cite-update").first
+    expect(marker).to_have_attribute("aria-label", re.compile(r"Since the review, FDA, 2024-03-06"))
+    marker.click()
+    card = answer.locator(".source-update")
+    link = card.locator("a.source-link")
+    expect(link).to_have_text("FDA, 2024-03-06")
+    expect(link).to_have_attribute("href", re.compile(r"^https://www\.fda\.gov/"))
+    expect(link).to_have_attribute("rel", "noopener noreferrer")
+    expect(card).to_contain_text("After the 2020 review")
+    _shot(page, "updates-citation")
+
+
+def test_later_approvals_are_listed_with_their_dated_links(page: Page) -> None:
+    page.get_by_role("button", name="Ask the Navigator").click()
+    _ask(page, "30-year-old in second relapse. Which agent fits?")
+    _wait_for_answers(page, 1)
+    later = _answers(page).last.locator(".later")
+    expect(later.locator("li[data-agent='brexucabtagene_autoleucel'] .pill")).to_have_text("On label")
+    expect(later.locator("li[data-agent='obecabtagene_autoleucel'] a.source-link")).to_have_text(
+        "AABB, 2024-11-08, reported (secondary source)")
+    expect(later).to_contain_text("no data")

@@ -49,6 +49,21 @@ def cite(passage_id: str, *refs: int) -> Citation:
     return Citation(passage_id=passage_id, refs=refs)
 
 
+def cite_update(passage_id: str) -> Citation:
+    """A citation of an updates passage, with the date, page and publisher the source gives it.
+
+    Read from the updates source itself, so a rule can never cite an update that does not exist or
+    show a date the source does not have (KeyError at import otherwise).
+    """
+    from knowledge.pack import default_pack
+
+    update = default_pack().updates.by_id[passage_id]
+    return Citation(
+        passage_id=passage_id, refs=(), source="updates", date=update.date, url=update.source_url,
+        publisher=update.source_name, source_kind=update.source_kind,
+    )
+
+
 class Outcome(BaseModel):
     """What a rule says for one agent. ``text`` and ``summary`` may hold {placeholders} that the check
     function fills with patient values."""
@@ -116,10 +131,12 @@ def render(code: str, finding: Finding) -> Flag:
 
 def merge_citations(citations: list[Citation]) -> list[Citation]:
     """One citation per passage, first-cited order, with the union of its reference numbers."""
+    first: dict[str, Citation] = {}
     refs: dict[str, set[int]] = {}
     for citation in citations:
+        first.setdefault(citation.passage_id, citation)
         refs.setdefault(citation.passage_id, set()).update(citation.refs)
-    return [Citation(passage_id=pid, refs=tuple(sorted(numbers))) for pid, numbers in refs.items()]
+    return [first[pid].model_copy(update={"refs": tuple(sorted(numbers))}) for pid, numbers in refs.items()]
 
 
 def rule(code: FlagCode, *, agents: tuple[Agent, ...], reads: tuple[str, ...]) -> Callable[[CheckFn], Rule]:

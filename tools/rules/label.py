@@ -34,6 +34,8 @@ class Label(BaseModel):
     settings: tuple[DiseaseStatus, ...]
     wording: str
     citations: tuple[Citation, ...]
+    # Later labels name the antigen (InO's 2024 pediatric indication: CD22-positive disease).
+    requires_cd22_positive: bool = False
 
 
 LABELS: dict[Agent, Label] = {
