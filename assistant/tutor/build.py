@@ -116,7 +116,7 @@ def label_output(case: Case, agent: Agent) -> RuleOutput:
 def suitability_output(case: Case, agent: Agent) -> RuleOutput:
     verdict = case.verdicts[agent]
     critical = [f.code for f in verdict.flags if f.severity == "critical"]
-    text = f"critical: {', '.join(critical)}" if critical else "no critical flag"
+    text = f"ruled out by {', '.join(critical)}" if critical else "nothing rules it out"
     return RuleOutput(tool="assess", agent=agent, code="suitable", value=str(verdict.suitable).lower(), text=text)
 
 

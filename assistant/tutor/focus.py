@@ -41,7 +41,7 @@ DISTRACTOR_COUNT = 2
 
 
 def _rule_reads(codes: Iterable[str]) -> set[str]:
-    return {f for code in codes if code in RULES_BY_CODE for f in RULES_BY_CODE[code].reads}  # type: ignore[index]
+    return {f for code in codes if code in RULES_BY_CODE for f in RULES_BY_CODE[code].reads}
 
 
 def turns_on(question: Question) -> frozenset[str]:
@@ -53,7 +53,7 @@ def turns_on(question: Question) -> frozenset[str]:
     agent = question.agent
     if question.kind == "toxicity_concern" and agent is not None:
         fields |= _rule_reads(c for c in ("SOS_RISK", "CRS_RISK", "ICANS_RISK")
-                              if agent in RULES_BY_CODE[c].agents)  # type: ignore[index]
+                              if agent in RULES_BY_CODE[c].agents)
     if question.kind in ("label_status", "missing_fact") and agent is not None:
         fields |= set(label_reads(agent))
     if question.kind == "missing_fact" and agent is not None:
