@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from paraphrases import SEQUENCING_PARAPHRASES
 
 from assistant.answer import ChatResponse, markers_in
 from assistant.engine import ChatEngine
@@ -102,3 +103,9 @@ def test_a_quiz_does_not_touch_the_patient_facts(engine: ChatEngine) -> None:
 )
 def test_the_topic_is_read_from_the_request(text: str, topic: str | None) -> None:
     assert topic_in(text) == topic
+
+
+def test_an_answer_in_own_words_is_graded_in_the_chat(engine: ChatEngine) -> None:
+    asked, question = _ask(engine, "quiz me on sequencing")
+    graded = engine.respond(SEQUENCING_PARAPHRASES[question.answer.code or ""], asked.session_id)
+    assert graded.intent == "quiz_answer" and graded.answer.startswith("**Correct.**")
