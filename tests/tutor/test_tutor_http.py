@@ -38,7 +38,8 @@ def _answer(base: str, question_id: str, answer: str) -> httpx.Response:
 
 def test_a_question_has_the_documented_shape(server: str) -> None:
     q = _ask(server, learner_id="http-1", topic="antigen", seed=11)
-    assert set(q) == {"id", "learner_id", "kind", "topic", "seed", "vignette", "prompt", "options"}
+    assert set(q) == {"id", "learner_id", "kind", "topic", "seed", "vignette", "prompt", "options",
+                      "difficulty"}
     assert q["id"].startswith("q_") and q["topic"] == "antigen" and q["seed"] == 11
     assert q["options"] is None or all(set(o) == {"key", "text"} for o in q["options"])
 
