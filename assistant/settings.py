@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -66,9 +67,26 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = None
     slack_bot_token: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
+    slack_mode: Literal["events", "socket"] = Field(
+        default="events",
+        description="events: Slack calls POST /webhooks/slack; socket: Socket Mode, an outbound WebSocket (no "
+        "public endpoint), needs RRALL_SLACK_APP_TOKEN and RRALL_SLACK_BOT_TOKEN",
+    )
+    slack_app_token: SecretStr | None = Field(default=None, description="App-level token (xapp-...) for Socket Mode")
     telegram_bot_token: SecretStr | None = None
     telegram_secret_token: SecretStr | None = None
     telegram_api_url: str = "https://api.telegram.org"
+    telegram_mode: Literal["webhook", "polling"] = Field(
+        default="webhook",
+        description="webhook: Telegram calls POST /webhooks/telegram; polling: long polling with getUpdates (no "
+        "public endpoint), needs only RRALL_TELEGRAM_BOT_TOKEN",
+    )
+    telegram_poll_timeout_seconds: int = Field(default=30, ge=1, le=50, description="getUpdates long-poll timeout")
+    connect_in_serve: bool = Field(
+        default=True,
+        description="Start the Socket Mode and polling connections inside `assistant serve`; false when "
+        "`assistant connect slack|telegram` runs them as their own process",
+    )
     twilio_account_sid: str | None = None
     twilio_auth_token: SecretStr | None = None
     teams_app_id: str | None = None

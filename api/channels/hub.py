@@ -77,6 +77,14 @@ class ChannelHub:
             channel.on_duplicate(request)
         return accepted
 
+    def accept(self, channel: Channel, messages: tuple[Inbound, ...]) -> list[Inbound]:
+        """The messages not seen before, from a connection we hold open (Socket Mode, long polling):
+        the platform redelivers what it thinks was lost, so a repeat is simply dropped."""
+        accepted = [m for m in messages if m.event_id is None or self.links.claim(channel.name, m.event_id)]
+        if len(accepted) < len(messages):
+            log.info("duplicate %s event dropped", channel.name, extra={"platform": channel.name})
+        return accepted
+
     def answer(self, channel: Channel, message: Inbound) -> ChatResponse:
         engine = self.state.engine
         if engine is None:

@@ -51,6 +51,10 @@ class FakePlatform:
     _delays: dict[str, float] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _server: ThreadingHTTPServer | None = None
+    # Slack Socket Mode: the WebSocket URL apps.connections.open hands out (a FakeSocketMode's).
+    socket_url: str = ""
+    # Telegram long polling: updates waiting to be fetched by getUpdates, oldest first.
+    telegram_updates: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def url(self) -> str:
@@ -77,6 +81,24 @@ class FakePlatform:
         """Answer calls whose path contains ``path_part`` only after ``seconds`` (0 to undo)."""
         with self._lock:
             self._delays[path_part] = seconds
+
+    def queue_update(self, update: dict[str, Any]) -> None:
+        with self._lock:
+            self.telegram_updates.append(update)
+
+    def _get_updates(self, body: bytes) -> list[dict[str, Any]]:
+        """getUpdates as the Bot API serves it: confirm everything before ``offset``, then wait (briefly,
+        for the tests) for an update."""
+        asked = {k: v[-1] for k, v in parse_qs(body.decode()).items()} if body and body[:1] != b"{" \
+            else (json.loads(body) if body else {})
+        offset = int(asked.get("offset") or 0)
+        deadline = time.monotonic() + min(float(asked.get("timeout") or 0), 0.5)
+        while True:
+            with self._lock:
+                self.telegram_updates = [u for u in self.telegram_updates if u["update_id"] >= offset]
+                if self.telegram_updates or time.monotonic() >= deadline:
+                    return list(self.telegram_updates)
+            time.sleep(0.02)
 
     def calls_to(self, path_part: str, where: Callable[[Call], bool] = lambda c: True) -> list[Call]:
         with self._lock:
@@ -118,6 +140,12 @@ class FakePlatform:
         def ok(data: Any) -> tuple[int, str, bytes]:
             return 200, "application/json", json.dumps(data).encode()
 
+        if path.startswith("/slack/api/apps.connections.open"):
+            return ok({"ok": True, "url": self.socket_url})
+        if path.startswith("/telegram/bot") and path.endswith("/getUpdates"):
+            return ok({"ok": True, "result": self._get_updates(body)})
+        if path.startswith("/telegram/bot") and path.endswith("/deleteWebhook"):
+            return ok({"ok": True, "result": True})
         if path.startswith("/slack/api/chat.postMessage"):
             return ok({"ok": True, "channel": "C0", "ts": f"{time.time():.6f}"})
         if path.startswith("/slack/response/"):
