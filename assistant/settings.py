@@ -95,9 +95,19 @@ class Settings(BaseSettings):
     teams_issuer: str = Field(
         default="https://api.botframework.com", description="Issuer the Bot Framework's tokens must carry"
     )
-    teams_token_url: str = Field(
-        default="https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token",
-        description="Where the bot gets its outbound bearer token (client credentials)",
+    teams_authority: str = Field(
+        default="https://login.microsoftonline.com/botframework.com",
+        description="Entra ID authority msal asks for the bot's outbound token (its token endpoint is discovered); "
+        "a single-tenant bot uses https://login.microsoftonline.com/<tenant id>",
+    )
+    teams_certificate_path: str = Field(
+        default="", description="PEM file with the bot's private key and certificate: a certificate credential "
+        "instead of RRALL_TEAMS_APP_PASSWORD"
+    )
+    teams_certificate_thumbprint: str = Field(default="", description="SHA-1 thumbprint (hex) of that certificate")
+    teams_ca_bundle: str = Field(
+        default="", description="CA bundle to trust for the identity platform (a TLS-inspecting proxy's); empty: "
+        "the system's"
     )
     teams_token_scope: str = Field(
         default="https://api.botframework.com/.default", description="Scope of the outbound bearer token"

@@ -43,7 +43,8 @@ def socket_server() -> Iterator[FakeSocketMode]:
 def connected(fake: FakePlatform, socket_server: FakeSocketMode,
               tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
     fake.socket_url = socket_server.url
-    settings = platform_settings(tmp_path_factory.mktemp("connections"), fake.url, slack_mode="socket",
+    settings = platform_settings(tmp_path_factory.mktemp("connections"), fake.url, identity_url=fake.tls_url,
+                                 ca_file=fake.ca_file, slack_mode="socket",
                                  slack_app_token="xapp-1-A0FAKE-0000-faketoken", telegram_mode="polling",
                                  telegram_poll_timeout_seconds=1)
     app = ready_app(settings)
