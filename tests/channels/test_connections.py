@@ -157,3 +157,30 @@ def test_connect_refuses_a_platform_that_is_not_set_up(monkeypatch: pytest.Monke
     finally:
         get_settings.cache_clear()
     assert result.exit_code == 2 and "RRALL_TELEGRAM_MODE=polling" in result.output
+
+
+def test_a_slash_command_over_the_socket_is_answered_at_its_response_url(
+        connected: LiveApp, fake: FakePlatform, socket_server: FakeSocketMode) -> None:
+    from tests.channels.drivers import fixture
+
+    command = {**fixture("slack_slash_command.json"), "trigger_id": f"trig-{time.time_ns()}",
+               "response_url": f"{fake.url}/slack/response/socket-{time.time_ns()}"}
+    socket_server.send({"envelope_id": "env-cmd", "type": "slash_commands", "payload": command,
+                        "accepts_response_payload": True})
+    path = command["response_url"].removeprefix(fake.url)
+    _until(lambda: bool(fake.calls_to(path)))
+    assert socket_server.acked("env-cmd") == [{"envelope_id": "env-cmd"}]
+    reply = fake.calls_to(path)[0].data
+    assert reply["response_type"] == "ephemeral" and "CRS" in reply["text"]
+
+
+def test_an_empty_slash_command_gets_its_help_in_the_acknowledgement(
+        connected: LiveApp, socket_server: FakeSocketMode) -> None:
+    from tests.channels.drivers import fixture
+
+    command = {**fixture("slack_slash_command.json"), "text": "", "trigger_id": "trig-help"}
+    socket_server.send({"envelope_id": "env-help", "type": "slash_commands", "payload": command,
+                        "accepts_response_payload": True})
+    _until(lambda: bool(socket_server.acked("env-help")))
+    [ack] = socket_server.acked("env-help")
+    assert ack["payload"]["response_type"] == "ephemeral" and ack["payload"]["text"]
