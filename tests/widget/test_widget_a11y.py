@@ -146,3 +146,16 @@ def test_a_real_facts_only_message_shows_its_facts_once(browser: Browser, server
         _wait_for_answers(page, 1)
         expect(page.locator("li.chip[data-field=cd22_positive_pct]")).to_be_visible()
         expect(_answers(page).last).not_to_contain_text("Patient facts so far")
+
+
+def test_on_a_phone_the_answer_starts_above_the_fold(browser: Browser, server: str) -> None:
+    with _demo_page(browser, server, PHONE) as page:
+        page.get_by_role("button", name="Ask the Navigator").click()
+        _ask(page, PATIENT)
+        _wait_for_answers(page, 1)
+        first = _answers(page).last.locator(".md p, p").first
+        box, log = first.bounding_box(), page.locator(".log").bounding_box()
+        assert box is not None and log is not None
+        # The first paragraph is on screen as it arrives, inside the conversation's visible area.
+        assert log["y"] <= box["y"] and box["y"] + min(box["height"], 60) <= log["y"] + log["height"]
+        assert log["y"] < 140  # the folded facts leave the conversation most of the screen
