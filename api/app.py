@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from starlette.routing import Route
 
+from api.channels.connect import Connections, configured
 from api.errors import install_error_handlers
 from api.mcp_http import McpHttp
 from api.middleware import install_middleware
@@ -40,12 +41,16 @@ def create_app(settings: Settings | None = None, *, load_knowledge: bool = True)
     mcp = McpHttp(state)
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if load_knowledge:
             # Load in the background so /healthz answers at once and /readyz reports progress.
             threading.Thread(target=state.load_knowledge, name="index-loader", daemon=True).start()
+        # Slack Socket Mode and Telegram polling, when configured: they start once the index is ready.
+        connections = Connections(webhooks.app_hub(app), configured(settings) if settings.connect_in_serve else [])
+        connections.start_when_ready()
         async with mcp.running():
             yield
+        connections.stop()
 
     app = FastAPI(
         title="RR-ALL Navigator",

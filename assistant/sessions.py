@@ -104,9 +104,10 @@ class SessionStore:
         with self._write_lock, self._sessions.begin() as db:
             yield db
 
-    def create(self) -> SessionRecord:
+    def create(self, *, state: dict[str, Any] | None = None) -> SessionRecord:
+        """A new session; ``state`` seeds its state (a channel puts its learner identity there)."""
         with self._write() as db:
-            row = SessionRow(id=new_session_id())
+            row = SessionRow(id=new_session_id(), state_json=json.dumps(state or {}, sort_keys=True))
             db.add(row)
             db.flush()
             return _record(row)

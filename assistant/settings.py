@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -69,9 +70,26 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = None
     slack_bot_token: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
+    slack_mode: Literal["events", "socket"] = Field(
+        default="events",
+        description="events: Slack calls POST /webhooks/slack; socket: Socket Mode, an outbound WebSocket (no "
+        "public endpoint), needs RRALL_SLACK_APP_TOKEN and RRALL_SLACK_BOT_TOKEN",
+    )
+    slack_app_token: SecretStr | None = Field(default=None, description="App-level token (xapp-...) for Socket Mode")
     telegram_bot_token: SecretStr | None = None
     telegram_secret_token: SecretStr | None = None
     telegram_api_url: str = "https://api.telegram.org"
+    telegram_mode: Literal["webhook", "polling"] = Field(
+        default="webhook",
+        description="webhook: Telegram calls POST /webhooks/telegram; polling: long polling with getUpdates (no "
+        "public endpoint), needs only RRALL_TELEGRAM_BOT_TOKEN",
+    )
+    telegram_poll_timeout_seconds: int = Field(default=30, ge=1, le=50, description="getUpdates long-poll timeout")
+    connect_in_serve: bool = Field(
+        default=True,
+        description="Start the Socket Mode and polling connections inside `assistant serve`; false when "
+        "`assistant connect slack|telegram` runs them as their own process",
+    )
     twilio_account_sid: str | None = None
     twilio_auth_token: SecretStr | None = None
     teams_app_id: str | None = None
@@ -80,9 +98,19 @@ class Settings(BaseSettings):
     teams_issuer: str = Field(
         default="https://api.botframework.com", description="Issuer the Bot Framework's tokens must carry"
     )
-    teams_token_url: str = Field(
-        default="https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token",
-        description="Where the bot gets its outbound bearer token (client credentials)",
+    teams_authority: str = Field(
+        default="https://login.microsoftonline.com/botframework.com",
+        description="Entra ID authority msal asks for the bot's outbound token (its token endpoint is discovered); "
+        "a single-tenant bot uses https://login.microsoftonline.com/<tenant id>",
+    )
+    teams_certificate_path: str = Field(
+        default="", description="PEM file with the bot's private key and certificate: a certificate credential "
+        "instead of RRALL_TEAMS_APP_PASSWORD"
+    )
+    teams_certificate_thumbprint: str = Field(default="", description="SHA-1 thumbprint (hex) of that certificate")
+    teams_ca_bundle: str = Field(
+        default="", description="CA bundle to trust for the identity platform (a TLS-inspecting proxy's); empty: "
+        "the system's"
     )
     teams_token_scope: str = Field(
         default="https://api.botframework.com/.default", description="Scope of the outbound bearer token"

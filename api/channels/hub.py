@@ -20,6 +20,7 @@ from api.channels.registry import build_channels
 from api.state import AppState
 from assistant.answer import MESSAGE_MAX_CHARS, ChatResponse, QuizCard
 from assistant.engine import SessionNotFound
+from assistant.tutor.chat import LEARNER_KEY, learner_for_channel
 
 log = logging.getLogger("rrall.channels")
 
@@ -76,6 +77,14 @@ class ChannelHub:
             channel.on_duplicate(request)
         return accepted
 
+    def accept(self, channel: Channel, messages: tuple[Inbound, ...]) -> list[Inbound]:
+        """The messages not seen before, from a connection we hold open (Socket Mode, long polling):
+        the platform redelivers what it thinks was lost, so a repeat is simply dropped."""
+        accepted = [m for m in messages if m.event_id is None or self.links.claim(channel.name, m.event_id)]
+        if len(accepted) < len(messages):
+            log.info("duplicate %s event dropped", channel.name, extra={"platform": channel.name})
+        return accepted
+
     def answer(self, channel: Channel, message: Inbound) -> ChatResponse:
         engine = self.state.engine
         if engine is None:
@@ -85,11 +94,16 @@ class ChannelHub:
             link = self.links.get(channel.name, message.conversation)
             text = quiz_choice(message.text.strip() or "help", link.quiz if link else None)[:MESSAGE_MAX_CHARS]
             try:
-                response = engine.respond(text, link.session_id if link else None)
+                response = engine.respond(text, link.session_id if link else self._open(channel, message))
             except SessionNotFound:  # the session expired: this conversation starts a new one
-                response = engine.respond(text, None)
+                response = engine.respond(text, self._open(channel, message))
             self.links.save(channel.name, message.conversation, session_id=response.session_id, quiz=response.quiz)
         return response
+
+    def _open(self, channel: Channel, message: Inbound) -> str:
+        """A new session for the conversation, carrying its tutor learner (progress survives new sessions)."""
+        learner = learner_for_channel(channel.name, message.conversation)
+        return self.state.store.create(state={LEARNER_KEY: learner}).id
 
     def safe_answer(self, channel: Channel, message: Inbound) -> ChatResponse:
         """The engine's answer, or an apology when it failed (the message is kept, not lost)."""

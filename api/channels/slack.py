@@ -52,19 +52,23 @@ class SlackChannel(Channel):
 
     @classmethod
     def configured(cls, settings: Settings) -> bool:
+        """The Events API webhook (Socket Mode needs no signing secret; see slack_socket.py)."""
         return all_set(settings.slack_signing_secret, settings.slack_bot_token)
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
-        assert settings.slack_signing_secret is not None and settings.slack_bot_token is not None
-        self._verifier = SignatureVerifier(settings.slack_signing_secret.get_secret_value())
+        assert settings.slack_bot_token is not None
+        secret = settings.slack_signing_secret
+        self._verifier = SignatureVerifier(secret.get_secret_value()) if secret is not None else None
         self._token = settings.slack_bot_token.get_secret_value()
         self._client = WebClient(token=self._token, base_url=settings.slack_api_url, timeout=10)
 
     def secrets(self) -> list[str]:
-        return [self._verifier.signing_secret, self._token]
+        return [self._token, *([self._verifier.signing_secret] if self._verifier else [])]
 
     def verify(self, request: WebhookRequest) -> None:
+        if self._verifier is None:
+            raise Unauthorized("no signing secret configured (Socket Mode only)")
         try:
             valid = self._verifier.is_valid(
                 body=request.body, timestamp=request.header("x-slack-request-timestamp"),
@@ -78,7 +82,10 @@ class SlackChannel(Channel):
     def parse(self, request: WebhookRequest) -> Parsed:
         if "application/x-www-form-urlencoded" in (request.header("content-type") or ""):
             return self._slash_command(request)
-        data = request.json_object()
+        return self.parse_event(request.json_object())
+
+    def parse_event(self, data: dict[str, Any]) -> Parsed:
+        """An Events API body, as the webhook receives it or as a Socket Mode envelope carries it."""
         kind = data.get("type")
         if kind == "url_verification":
             return Parsed(immediate=JSONResponse({"challenge": text_field(data, "challenge")}))
@@ -100,6 +107,10 @@ class SlackChannel(Channel):
 
     def _slash_command(self, request: WebhookRequest) -> Parsed:
         form = {k: v[-1] for k, v in request.form().items()}
+        return self.parse_command(form, fallback_id=hashlib.sha256(request.body).hexdigest())
+
+    def parse_command(self, form: dict[str, Any], *, fallback_id: str) -> Parsed:
+        """A slash command's fields (a form over the webhook, a JSON payload over Socket Mode)."""
         if not form.get("command") or not form.get("channel_id") or not form.get("response_url"):
             raise BadPayload("a slash command needs command, channel_id and response_url")
         text = form.get("text", "").strip()
@@ -108,7 +119,7 @@ class SlackChannel(Channel):
             return Parsed(immediate=JSONResponse({"response_type": "ephemeral", "text": help_text}))
         user = form.get("user_id", "")
         # Slack never resends a slash command, so a repeated body is a replay.
-        event_id = "slash:" + (form.get("trigger_id") or hashlib.sha256(request.body).hexdigest())
+        event_id = "slash:" + (form.get("trigger_id") or fallback_id)
         return Parsed(messages=(Inbound(
             conversation=f"{form.get('team_id', '')}:{form['channel_id']}:{user}:slash", text=text, event_id=event_id,
             reply_to={"response_url": form["response_url"], "channel": form["channel_id"]},

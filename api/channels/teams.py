@@ -3,21 +3,30 @@
 The archived ``botbuilder`` SDK is not used. Inbound: the ``Authorization: Bearer`` JWT is checked
 with PyJWT against the signing keys at ``RRALL_TEAMS_JWKS_URL`` (issuer, audience = app id, expiry),
 and its ``serviceurl`` claim must name the activity's ``serviceUrl``, since our own bearer token is
-sent there. Outbound: a client-credentials token from ``teams_token_url``, then
+sent there. Outbound: the bot's token comes from msal (Microsoft's maintained identity library:
+client-credentials with a secret or a certificate, token caching and refresh), then
 ``POST {serviceUrl}/v3/conversations/{id}/activities/{activityId}``, the assessment as an Adaptive Card.
+
+Why msal and not the Microsoft 365 Agents SDK packages (microsoft-agents-hosting-core and
+-authentication-msal, the archived SDK's successor): their token side is this same msal call, and
+their inbound JwtTokenValidator is PyJWT too, but it picks the Bot Framework's key URL from a
+built-in table by issuer (so it cannot be pointed at a gateway or a test's keys), does not check the
+serviceUrl claim, is asyncio-only, and brings aiohttp, OpenTelemetry SDK and azure-core with it.
 """
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import threading
-import time
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 import jwt
+import msal
+import requests
 from starlette.responses import Response
 
 from api.channels import render
@@ -48,20 +57,30 @@ class TeamsChannel(Channel):
 
     @classmethod
     def configured(cls, settings: Settings) -> bool:
-        return all_set(settings.teams_app_id, settings.teams_app_password)
+        certificate = bool(settings.teams_certificate_path and settings.teams_certificate_thumbprint)
+        return all_set(settings.teams_app_id) and (all_set(settings.teams_app_password) or certificate)
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
-        assert settings.teams_app_id is not None and settings.teams_app_password is not None
+        assert settings.teams_app_id is not None
         self._app_id = settings.teams_app_id
-        self._password = settings.teams_app_password.get_secret_value()
+        password = settings.teams_app_password
+        self._password = password.get_secret_value() if password is not None else ""
         self._keys = jwt.PyJWKClient(settings.teams_jwks_url, cache_keys=True, lifespan=3600, timeout=10)
         self._http = httpx.Client(timeout=10)
-        self._token: tuple[str, float] | None = None  # (token, expires at)
+        self._identity: msal.ConfidentialClientApplication | None = None
         self._token_lock = threading.Lock()
 
     def secrets(self) -> list[str]:
-        return [self._password]
+        return [self._password] if self._password else []
+
+    def _credential(self) -> str | dict[str, str]:
+        """A certificate when one is configured (Microsoft's advice for production), else the secret."""
+        s = self.settings
+        if s.teams_certificate_path and s.teams_certificate_thumbprint:
+            with open(s.teams_certificate_path, encoding="utf-8") as pem:
+                return {"private_key": pem.read(), "thumbprint": s.teams_certificate_thumbprint}
+        return self._password
 
     def verify(self, request: WebhookRequest) -> None:
         scheme, _, token = (request.header("authorization") or "").partition(" ")
@@ -113,31 +132,58 @@ class TeamsChannel(Channel):
         activity = {**outbound, "from": to["from"], "recipient": to["recipient"],
                     "conversation": {"id": to["conversation_id"]}, "replyToId": to["activity_id"]}
         sent = self._post(url, json=activity, headers={"Authorization": f"Bearer {self._bearer()}"})
-        if sent.status_code == 401:
-            self._token = None  # revoked or expired early: fetch a new one on the retry
+        if sent.status_code == 401 and self._identity is not None:
+            self._identity.remove_tokens_for_client()  # revoked or expired early: a new one on the retry
         if sent.status_code >= 300:
             raise DeliveryError(f"connector answered HTTP {sent.status_code}",
                                 retryable=sent.status_code >= 500 or sent.status_code in (401, 429))
 
     def _bearer(self) -> str:
+        """The bot's bearer token; msal keeps it cached and asks again shortly before it expires."""
         with self._token_lock:
-            if self._token is None or self._token[1] < time.time() + 60:
-                sent = self._post(self.settings.teams_token_url, data={
-                    "grant_type": "client_credentials", "client_id": self._app_id,
-                    "client_secret": self._password, "scope": self.settings.teams_token_scope,
-                })
-                if sent.status_code != 200:
-                    raise DeliveryError(f"token endpoint answered HTTP {sent.status_code}",
-                                        retryable=sent.status_code >= 500 or sent.status_code == 429)
-                body = sent.json()
-                self._token = (str(body["access_token"]), time.time() + float(body.get("expires_in", 3600)))
-            return self._token[0]
+            try:
+                if self._identity is None:  # built on first use: it reads the authority's discovery document
+                    self._identity = msal.ConfidentialClientApplication(
+                        self._app_id, client_credential=self._credential(), authority=self.settings.teams_authority,
+                        # Instance discovery would ask login.microsoftonline.com about a sovereign cloud's or
+                        # a gateway's authority; the configured one is trusted as given.
+                        instance_discovery=False, http_client=_identity_http(self.settings.teams_ca_bundle))
+                result = self._identity.acquire_token_for_client(scopes=[self.settings.teams_token_scope])
+            except (ValueError, OSError) as exc:  # discovery failed, or the identity platform unreachable
+                self._identity = None
+                raise DeliveryError(f"identity platform: {type(exc).__name__}", retryable=True) from exc
+            token = result.get("access_token")
+            if not token:
+                error = str(result.get("error") or "no token")
+                raise DeliveryError(f"token request refused: {error}",
+                                    retryable=error in ("temporarily_unavailable", "server_error"))
+            return str(token)
 
     def _post(self, url: str, **kwargs: Any) -> httpx.Response:
         try:
             return self._http.post(url, **kwargs)
         except httpx.TransportError as exc:
             raise DeliveryError(f"{httpx.URL(url).host} unreachable: {type(exc).__name__}", retryable=True) from exc
+
+
+class _Session(requests.Session):
+    """requests lets REQUESTS_CA_BUNDLE in the environment override a session's own CA bundle; a bundle
+    configured for the identity platform must win over the machine-wide one."""
+
+    def merge_environment_settings(self, url: Any, proxies: Any, stream: Any, verify: Any, cert: Any) -> Any:
+        merged = super().merge_environment_settings(url, proxies, stream, verify, cert)
+        if isinstance(self.verify, str):
+            merged["verify"] = self.verify
+        return merged
+
+
+def _identity_http(ca_bundle: str) -> requests.Session:
+    """msal's HTTP client: requests, as msal's own default, with a timeout and the configured CA bundle."""
+    session = _Session()
+    if ca_bundle:
+        session.verify = ca_bundle
+    session.request = functools.partial(session.request, timeout=10)  # type: ignore[method-assign]
+    return session
 
 
 def _user_text(text: str) -> str:

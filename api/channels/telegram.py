@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import re
+from typing import Any
 
 from telegram import Bot
 from telegram.constants import ParseMode
@@ -28,6 +29,7 @@ from api.channels.base import (
     Inbound,
     Outbound,
     Parsed,
+    Unauthorized,
     WebhookRequest,
     all_set,
     require_signature,
@@ -44,23 +46,34 @@ class TelegramChannel(Channel):
 
     @classmethod
     def configured(cls, settings: Settings) -> bool:
+        """The webhook (long polling needs no secret token; see telegram_polling.py)."""
         return all_set(settings.telegram_bot_token, settings.telegram_secret_token)
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
-        assert settings.telegram_bot_token is not None and settings.telegram_secret_token is not None
+        assert settings.telegram_bot_token is not None
         self._token = settings.telegram_bot_token.get_secret_value()
-        self._secret = settings.telegram_secret_token.get_secret_value()
+        secret = settings.telegram_secret_token
+        self._secret = secret.get_secret_value() if secret is not None else None
         self._base_url = settings.telegram_api_url.rstrip("/") + "/bot"
 
     def secrets(self) -> list[str]:
-        return [self._token, self._secret]
+        return [self._token, *([self._secret] if self._secret else [])]
 
     def verify(self, request: WebhookRequest) -> None:
+        if self._secret is None:
+            raise Unauthorized("no secret token configured (long polling only)")
         require_signature(self._secret, request.header("x-telegram-bot-api-secret-token"))
 
+    def bot(self, request: HTTPXRequest) -> Bot:
+        """The SDK's Bot on our API base URL, over ``request`` (one per event loop)."""
+        return Bot(self._token, base_url=self._base_url, request=request, get_updates_request=request)
+
     def parse(self, request: WebhookRequest) -> Parsed:
-        update = request.json_object()
+        return self.parse_update(request.json_object())
+
+    def parse_update(self, update: dict[str, Any]) -> Parsed:
+        """One Update, as the webhook receives it or getUpdates returns it."""
         update_id = update.get("update_id")
         if not isinstance(update_id, int):
             raise BadPayload("update_id must be an integer")
@@ -99,7 +112,7 @@ class TelegramChannel(Channel):
 
     async def _send(self, message: Inbound, text: str) -> None:
         request = HTTPXRequest(connection_pool_size=1, read_timeout=10, connect_timeout=5)
-        bot = Bot(self._token, base_url=self._base_url, request=request, get_updates_request=request)
+        bot = self.bot(request)
         async with request:  # no Bot.initialize(): it would call getMe before every answer
             await bot.send_message(chat_id=message.reply_to["chat_id"], text=text, parse_mode=ParseMode.HTML,
                                    message_thread_id=message.reply_to.get("thread_id"))

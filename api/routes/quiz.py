@@ -6,7 +6,7 @@ in the chat's citation format. The quiz needs no search index, so it answers whi
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path
 from fastapi.concurrency import run_in_threadpool
@@ -70,6 +70,9 @@ class QuizQuestion(BaseModel):
     vignette: str = Field(description="The patient (or, for evidence recall, the source)")
     prompt: str
     options: list[QuizOptionOut] | None = Field(description="null for a free-text question")
+    difficulty: Literal["easy", "standard", "hard"] = Field(
+        description="From the learner's record on the topic: easy has three options, hard asks in free text where "
+        "it can and adds distractor facts")
 
 
 class AnswerRequest(BaseModel):
@@ -95,7 +98,7 @@ def question_out(stored: StoredQuestion) -> QuizQuestion:
     q = stored.question
     options = [QuizOptionOut(key=o.key, text=o.text) for o in q.options] or None
     return QuizQuestion(id=stored.id, learner_id=stored.learner_id, kind=q.kind, topic=q.topic, seed=q.seed,
-                        vignette=q.vignette, prompt=q.prompt, options=options)
+                        vignette=q.vignette, prompt=q.prompt, options=options, difficulty=q.difficulty)
 
 
 @router.post("/quiz", response_model=QuizQuestion, responses={422: {"model": ErrorResponse}})

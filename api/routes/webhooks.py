@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from fastapi import APIRouter, BackgroundTasks, Request, Response
+from fastapi import APIRouter, BackgroundTasks, FastAPI, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from api.channels.base import BadPayload, Channel, Unauthorized, WebhookRequest
@@ -30,15 +30,20 @@ _ERRORS: dict[int | str, dict[str, object]] = {
 }
 
 
-def _hub(request: Request) -> ChannelHub:
-    """One hub per app, built on first use from the app's settings."""
+def app_hub(app: FastAPI) -> ChannelHub:
+    """One hub per app, built on first use from the app's settings: the webhooks and the connections
+    we open ourselves (Socket Mode, long polling) share it, so they share deduplication and sessions."""
     with _hub_lock:
-        hub: ChannelHub | None = getattr(request.app.state, "rrall_channels", None)
+        hub: ChannelHub | None = getattr(app.state, "rrall_channels", None)
         if hub is None:
-            state: AppState = request.app.state.rrall
+            state: AppState = app.state.rrall
             hub = ChannelHub(state)
-            request.app.state.rrall_channels = hub
+            app.state.rrall_channels = hub
         return hub
+
+
+def _hub(request: Request) -> ChannelHub:
+    return app_hub(request.app)
 
 
 async def _incoming(request: Request) -> WebhookRequest:

@@ -101,6 +101,7 @@
     send: "M4.5 12h13M12.5 6l6 6-6 6",
     plus: "M12 5v14M5 12h14",
     doc: "M7 3h7l5 5v13H7zM14 3v5h5M10 13h6M10 17h6",
+    chevron: "M6 9l6 6 6-6",
   };
 
   function icon(name, size = 18) {
@@ -156,6 +157,15 @@
       rest = rest.slice(best.end);
     }
     return out;
+  }
+
+  // The server may end an answer with a recap of the patient facts; the chips above already show them,
+  // so the recap is left out whenever the chips are on screen (and only then).
+  const RECAP = /^\*\*Patient facts so far:\*\*/;
+  function withoutRecap(markdown, chipsShown) {
+    if (!chipsShown) return String(markdown);
+    return String(markdown).replace(/\r\n?/g, "\n").split(/\n{2,}/)
+      .filter((block) => !RECAP.test(block.trim())).join("\n\n");
   }
 
   function renderMarkdown(markdown, ctx) {
@@ -449,11 +459,29 @@
 
   const factsList = h("ul", { class: "chips", "aria-label": "Patient facts" });
   const factsEditor = h("div", { class: "chip-editor", hidden: true });
+  factsList.id = "facts-chips";
+  const factsCount = h("span", { class: "facts-count" });
+  const factsHint = h("span", { class: "facts-hint" }, "Select a fact to correct it");
+  const factsToggle = h("button", {
+    type: "button", class: "facts-toggle", "aria-expanded": "true", "aria-controls": "facts-chips",
+  }, icon("chevron", 14), h("span", { class: "facts-title", id: "facts-title" }, "Patient"), factsCount);
   const facts = h("section", { class: "facts", hidden: true, "aria-labelledby": "facts-title" },
-    h("div", { class: "facts-head" },
-      h("span", { class: "facts-title", id: "facts-title" }, "Patient"),
-      h("span", { class: "facts-hint" }, "Select a fact to correct it")),
+    h("div", { class: "facts-head" }, factsToggle, factsHint),
     factsList, factsEditor);
+  // On a phone the chips would push the conversation off screen: they start folded there, and the
+  // header still says how many facts are known. Once the user opens or folds them, that choice stays.
+  const PHONE = window.matchMedia ? window.matchMedia("(max-width: 480px)") : { matches: false };
+  let factsOpen = null;
+  function showFacts(open) {
+    factsToggle.setAttribute("aria-expanded", String(open));
+    factsList.hidden = !open;
+    factsHint.hidden = !open;
+    facts.classList.toggle("facts-collapsed", !open);
+  }
+  factsToggle.addEventListener("click", () => {
+    factsOpen = factsToggle.getAttribute("aria-expanded") !== "true";
+    showFacts(factsOpen);
+  });
 
   const log = h("div", {
     class: "log", role: "log", "aria-live": "polite", "aria-relevant": "additions text",
@@ -631,7 +659,8 @@
     let frame = 0;
     const paint = () => {
       frame = 0;
-      body.replaceChildren(renderMarkdown(streamed, null), h("span", { class: "caret", "aria-hidden": "true" }));
+      body.replaceChildren(renderMarkdown(withoutRecap(streamed, true), null),
+        h("span", { class: "caret", "aria-hidden": "true" }));
       follow(question);
     };
     // The first piece shows at once; later ones are painted at most once a frame.
@@ -682,7 +711,7 @@
 
   function renderAnswer(el, body, reply) {
     const ctx = { citations: citationIndex(reply.citations) };
-    body.replaceChildren(renderMarkdown(reply.answer || "", ctx));
+    body.replaceChildren(renderMarkdown(withoutRecap(reply.answer || "", chipsShown()), ctx));
     const hypothetical = Object.entries(reply.hypothetical || {});
     if (hypothetical.length) {
       el.append(h("p", { class: "meta" }, "Assumed for this answer only: " +
@@ -801,7 +830,10 @@
       setPatient(session.patient || {});
       for (const turn of session.transcript || []) {
         if (turn.role === "user") userMessage(turn.text);
-        else assistantMessage().body.append(renderMarkdown(turn.text, { citations: citationIndex(turn.citations) }));
+        else {
+          assistantMessage().body.append(renderMarkdown(withoutRecap(turn.text, chipsShown()),
+            { citations: citationIndex(turn.citations) }));
+        }
       }
       if (!(session.transcript || []).length) showWelcome();
       scrollToEnd();
@@ -861,6 +893,12 @@
       return h("li", { class: `chip${state.fresh.has(name) ? " chip-fresh" : ""}`, "data-field": name }, edit, remove);
     }));
     facts.hidden = ordered.length === 0;
+    factsCount.textContent = `· ${ordered.length} ${ordered.length === 1 ? "fact" : "facts"}`;
+    showFacts(factsOpen ?? !PHONE.matches);
+  }
+
+  function chipsShown() {
+    return !facts.hidden && factsList.childElementCount > 0;
   }
 
   function openEditor(name) {
@@ -984,7 +1022,7 @@
 :host { all: initial; }
 :host {
   --accent: #0e6a82; --accent-strong: #0a5063; --accent-soft: #e7f2f5; --accent-ring: rgba(14,106,130,.35);
-  --ink: #16232d; --muted: #5a6b78; --faint: #8495a2; --line: #dbe3e9; --canvas: #f4f7f9; --panel: #ffffff;
+  --ink: #16232d; --muted: #5a6b78; --faint: #5f6f7c; --line: #dbe3e9; --canvas: #f4f7f9; --panel: #ffffff;
   --crit: #b42318; --crit-bg: #fef3f2; --crit-line: #fbd4d0;
   --warn: #8a4a0b; --warn-bg: #fff8eb; --warn-line: #f8dfaa;
   --info: #24578f; --info-bg: #f0f6fc; --info-line: #cfe0f2;
@@ -1019,7 +1057,7 @@ button { cursor: pointer; }
   padding: 14px 14px 14px 16px; background: var(--accent); color: #fff; }
 .brand { display: flex; align-items: center; gap: 10px; min-width: 0; }
 .brand-mark { flex: none; display: grid; place-items: center; width: 34px; height: 34px; border-radius: 10px;
-  background: rgba(255,255,255,.16); font-weight: 700; font-size: 13px; letter-spacing: .04em; }
+  background: var(--accent-strong); font-weight: 700; font-size: 13px; letter-spacing: .04em; }
 .title { margin: 0; font-size: 15px; font-weight: 650; line-height: 1.25; }
 .subtitle { margin: 0; font-size: 12px; opacity: .82; }
 .header-actions { display: flex; align-items: center; gap: 4px; flex: none; }
@@ -1036,19 +1074,26 @@ button { cursor: pointer; }
 .facts { flex: none; padding: 10px 14px 10px; border-bottom: 1px solid var(--line); background: var(--canvas);
   max-height: 34%; overflow-y: auto; }
 .facts-head { display: flex; align-items: baseline; justify-content: space-between; margin-bottom: 6px; }
-.facts-title { font-size: 11px; font-weight: 700; text-transform: uppercase; letter-spacing: .08em; color: var(--muted); }
-.facts-hint { font-size: 11px; color: var(--faint); }
+.facts-title { font-size: 12px; font-weight: 700; text-transform: uppercase; letter-spacing: .08em; color: var(--muted); }
+.facts-toggle { display: inline-flex; align-items: center; gap: 6px; min-height: 24px; margin: -3px 0 -3px -6px;
+  padding: 2px 6px; border: 0; border-radius: 6px; background: transparent; }
+.facts-toggle:hover { background: var(--line); }
+.facts-toggle svg { transition: transform .15s; }
+.facts-toggle[aria-expanded=false] svg { transform: rotate(-90deg); }
+.facts-count { font-size: 12px; font-weight: 500; color: var(--muted); text-transform: none; letter-spacing: 0; }
+.facts-hint { font-size: 12px; color: var(--muted); }
+.facts-collapsed .facts-head { margin-bottom: 0; }
 .chips { display: flex; flex-wrap: wrap; gap: 6px; margin: 0; padding: 0; list-style: none; }
 .chip { display: inline-flex; align-items: stretch; border: 1px solid var(--line); border-radius: 999px;
   background: #fff; overflow: hidden; transition: border-color .2s, box-shadow .2s; }
 .chip-fresh { border-color: var(--accent); box-shadow: 0 0 0 2px var(--accent-soft); }
-.chip-edit { display: inline-flex; align-items: baseline; gap: 5px; padding: 3px 4px 3px 10px; border: 0;
+.chip-edit { display: inline-flex; align-items: baseline; gap: 5px; min-height: 26px; padding: 4px 4px 4px 10px; border: 0;
   background: transparent; font-size: 12.5px; }
 .chip-label { color: var(--muted); }
 .chip-value { font-weight: 650; color: var(--ink); }
 .chip-edit:hover .chip-value { color: var(--accent); text-decoration: underline; text-underline-offset: 2px; }
-.chip-remove { display: inline-grid; place-items: center; width: 26px; padding: 0; border: 0; background: transparent;
-  color: var(--faint); }
+.chip-remove { display: inline-grid; place-items: center; width: 28px; min-height: 26px; padding: 0; border: 0;
+  background: transparent; color: var(--muted); }
 .chip-remove:hover { color: var(--crit); background: var(--crit-bg); }
 .chip :focus-visible { outline: none; box-shadow: inset 0 0 0 2px var(--accent); border-radius: 999px; }
 .chip-editor { margin-top: 10px; }
@@ -1082,9 +1127,9 @@ button { cursor: pointer; }
 .md em { color: var(--muted); }
 .md code { padding: 1px 4px; border-radius: 4px; background: var(--canvas); font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12.5px; }
 .md-heading { font-weight: 650; }
-.cite { display: inline-grid; place-items: center; min-width: 18px; height: 18px; margin: 0 1px; padding: 0 4px;
+.cite { display: inline-grid; place-items: center; min-width: 24px; height: 24px; margin: 0 2px; padding: 0 5px;
   vertical-align: 2px; border: 1px solid #b9d6df; border-radius: 5px; background: var(--accent-soft);
-  color: var(--accent-strong); font-size: 10.5px; font-weight: 700; line-height: 1; }
+  color: var(--accent-strong); font-size: 12px; font-weight: 700; line-height: 1; vertical-align: 1px; }
 button.cite:hover, button.cite[aria-expanded=true] { background: var(--accent); border-color: var(--accent); color: #fff; }
 .cite-pending { opacity: .6; }
 .caret { display: inline-block; width: 7px; height: 14px; margin-left: 2px; vertical-align: -2px; background: var(--accent);
@@ -1107,7 +1152,7 @@ button.cite:hover, button.cite[aria-expanded=true] { background: var(--accent); 
 .source-label { font-size: 11px; font-weight: 700; text-transform: uppercase; letter-spacing: .06em; color: var(--muted); }
 .source-none { text-transform: none; letter-spacing: 0; font-weight: 500; font-style: italic; }
 .source-refs ol { margin: 4px 0 6px; padding-left: 28px; font-size: 12.5px; color: #33444f; }
-.source-meta { font-size: 11.5px; color: var(--faint); }
+.source-meta { font-size: 12px; color: var(--muted); }
 
 .assessment { overflow-wrap: normal; margin: 6px 0 8px; border: 1px solid var(--line); border-radius: 10px; overflow: hidden; }
 .assessment-title { display: flex; align-items: baseline; gap: 8px; padding: 8px 12px; background: var(--canvas);
@@ -1144,7 +1189,7 @@ button.cite:hover, button.cite[aria-expanded=true] { background: var(--accent); 
 .severity-info .severity-title { color: var(--info); }
 .severity ul { margin: 3px 0 0; padding-left: 16px; }
 .severity li { margin: 2px 0; font-size: 12.5px; }
-.flag-code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 10.5px; color: var(--faint); }
+.flag-code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12px; color: var(--muted); }
 .no-flags { font-size: 12.5px; color: var(--muted); }
 .missing { margin: 0; padding: 8px 12px; border-top: 1px solid var(--line); font-size: 12.5px; color: var(--muted); background: #fcfdfd; }
 
@@ -1186,7 +1231,7 @@ button.cite:hover, button.cite[aria-expanded=true] { background: var(--accent); 
   background: var(--accent); color: #fff; }
 .send:hover { background: var(--accent-strong); }
 .send:disabled { background: #9fb7c0; cursor: progress; }
-.hint { margin: 6px 2px 0; font-size: 11px; color: var(--faint); }
+.hint { margin: 6px 2px 0; font-size: 12px; color: var(--muted); }
 
 @media (max-width: 480px) {
   .panel, :host(.left) .panel { inset: 0; width: 100%; height: 100%; height: 100dvh; border: 0; border-radius: 0; }

@@ -4,6 +4,7 @@ explanations; `--coverage N` prints which flag codes and sequencing points N see
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
@@ -70,7 +71,7 @@ def _ask_one(tutor: Tutor, stored: StoredQuestion) -> bool:
         return True
 
 
-@click.command(name="quiz")
+@click.group(name="quiz", invoke_without_command=True)
 @click.option("--topic", type=click.Choice(TOPICS), help="Ask on one topic; default: spaced repetition picks.")
 @click.option("--learner", default="local", show_default=True,
               help="Learner id kept in the local database (letters, digits, . _ -; no personal data).")
@@ -79,8 +80,9 @@ def _ask_one(tutor: Tutor, stored: StoredQuestion) -> bool:
 @click.option("--coverage", "coverage_seeds", type=click.IntRange(1, 100_000),
               help="Print the coverage table over seeds 0..N-1 and exit (status 1 if a code is missed).")
 @click.option("--json", "as_json", is_flag=True, help="With --coverage: print the table as JSON.")
-def quiz(topic: str | None, learner: str, seed: int | None, count: int, coverage_seeds: int | None,
-         as_json: bool) -> None:
+@click.pass_context
+def quiz(ctx: click.Context, topic: str | None, learner: str, seed: int | None, count: int,
+         coverage_seeds: int | None, as_json: bool) -> None:
     """Practise choosing and sequencing blinatumomab, InO and tisagenlecleucel on generated cases.
 
     Each question is a patient drawn at random and answered by the same rules the assistant advises
@@ -91,7 +93,10 @@ def quiz(topic: str | None, learner: str, seed: int | None, count: int, coverage
       assistant quiz                        # ten questions, weak topics first
       assistant quiz --topic toxicity --count 3
       assistant quiz --coverage 500         # which rules 500 seeds exercise
+      assistant quiz export --anki cases.apkg --count 200
     """
+    if ctx.invoked_subcommand is not None:
+        return
     if coverage_seeds is not None:
         _coverage(coverage_seeds, as_json)
         return
@@ -110,6 +115,30 @@ def quiz(topic: str | None, learner: str, seed: int | None, count: int, coverage
     progress = tutor.progress(learner)
     if progress is not None:
         click.echo(f"Progress ({learner}): {progress.summary}")
+
+
+@quiz.command(name="export")
+@click.option("--anki", "path", type=click.Path(dir_okay=False, writable=True, path_type=Path), required=True,
+              help="The .apkg file to write.")
+@click.option("--count", type=click.IntRange(1, 10_000), default=100, show_default=True, help="Cases in the deck.")
+@click.option("--seed", type=click.IntRange(0, MAX_SEED), default=0, show_default=True,
+              help="First seed; case i uses seed+i, so the same options give the same deck.")
+@click.option("--topic", type=click.Choice(TOPICS), help="Only this topic; default: topics drawn from the seeds.")
+def export(path: Path, count: int, seed: int, topic: str | None) -> None:
+    """Write generated cases with their cited explanations as an Anki deck.
+
+    \b
+    Example:
+      assistant quiz export --anki rrall-cases.apkg --count 200
+    """
+    from assistant.tutor import anki
+    from assistant.tutor.generator import generate
+    from knowledge.pack import default_pack
+
+    chosen = next((t for t in TOPICS if t == topic), None)
+    questions = [generate((seed + i) % (MAX_SEED + 1), chosen, free_text=False) for i in range(count)]
+    anki.write(anki.deck(questions, default_pack()), path)
+    click.echo(f"Wrote {count} cases to {path}")
 
 
 COMMANDS: list[click.Command] = [quiz]

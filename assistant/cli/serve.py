@@ -42,7 +42,8 @@ def _multiprocess_metrics(settings: Settings, workers: int) -> Path | None:
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Worker processes, sharing the session store and the index.")
 def serve(host: str, port: int, workers: int) -> None:
-    """Run the HTTP API. Builds the knowledge index on first start if it is missing.
+    """Run the HTTP API. Builds the knowledge index on first start if it is missing. With
+    RRALL_SLACK_MODE=socket or RRALL_TELEGRAM_MODE=polling it also opens those connections.
 
     Logs are JSON lines on stderr (RRALL_LOG_LEVEL). Example: assistant serve --port 8000 --workers 4
     """
@@ -57,6 +58,10 @@ def serve(host: str, port: int, workers: int) -> None:
                 f"refusing to serve an open API on {host}: set RRALL_API_KEYS or bind a loopback address"
             )
         click.echo(f"note: RRALL_API_KEYS is empty, so /v1 is open to clients on this machine ({host})", err=True)
+    if settings.connect_in_serve and settings.telegram_mode == "polling" and workers > 1:
+        # Each worker would poll, and Telegram answers all but one getUpdates with 409 Conflict.
+        raise click.UsageError("Telegram polling needs one poller: use --workers 1, or set "
+                               "RRALL_CONNECT_IN_SERVE=false and run `assistant connect telegram` beside it")
     if metrics_dir := _multiprocess_metrics(settings, workers):
         click.echo(f"note: {workers} workers; /metrics adds up their values kept in {metrics_dir}", err=True)
     uvicorn.run(

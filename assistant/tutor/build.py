@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import string
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from assistant.tutor.judge import Case, Verdict, cap, passages_of, risk_passages
@@ -32,8 +33,18 @@ class Meta:
 Judge = Callable[[Claim], Verdict]
 
 
+# The fields a vignette states, while the generator rebuilds a question on them (see focus.py); None
+# while it builds on the fully drawn patient. A context variable, so that every builder (and any added
+# later) gets the smaller patient through make_case without a new argument.
+STATED: ContextVar[frozenset[str] | None] = ContextVar("rrall_tutor_stated", default=None)
+
+
 def make_case(facts: Facts) -> Case:
-    return Case(profile_of(consistent(facts)))
+    shown = consistent(facts)
+    keep = STATED.get()
+    if keep is not None:
+        shown = {k: (v if k in keep else None) for k, v in shown.items()}
+    return Case(profile_of(shown))
 
 
 def make_question(meta: Meta, case: Case, **fields: object) -> Question:
@@ -105,7 +116,7 @@ def label_output(case: Case, agent: Agent) -> RuleOutput:
 def suitability_output(case: Case, agent: Agent) -> RuleOutput:
     verdict = case.verdicts[agent]
     critical = [f.code for f in verdict.flags if f.severity == "critical"]
-    text = f"critical: {', '.join(critical)}" if critical else "no critical flag"
+    text = f"ruled out by {', '.join(critical)}" if critical else "nothing rules it out"
     return RuleOutput(tool="assess", agent=agent, code="suitable", value=str(verdict.suitable).lower(), text=text)
 
 

@@ -1,8 +1,9 @@
 """The quiz inside a chat: "quiz me (on toxicity)" asks a question; the next message is graded.
 
 The pending question's id lives in the session's ``state`` (stored with each turn), so any worker can
-grade the reply. The learner is derived from the session id: no personal data, and a learner's
-progress lasts as long as the session's id is kept by the client.
+grade the reply. The learner is the one a messaging channel put in the session's state when it opened
+it (derived from the platform and the conversation, so progress carries across that conversation's
+sessions); otherwise it is derived from the session id. No personal data either way.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from assistant.tutor.store import StoredQuestion
 from assistant.understanding.intents import Intent
 
 STATE_KEY = "quiz"
+LEARNER_KEY = "learner_id"
 _SKIP = re.compile(r"^\s*(?:skip|stop|cancel|quit|exit|end|pass)(?:\s+(?:the\s+)?(?:quiz|question))?\s*[.!]?\s*$",
                    re.IGNORECASE)
 # The words that name a topic in "quiz me on ..."; the earliest one in the message wins.
@@ -38,6 +40,16 @@ _TOPIC_WORDS = tuple((topic, re.compile(words, re.IGNORECASE)) for topic, words 
 
 def learner_for_session(session_id: str) -> str:
     return "chat-" + hashlib.sha256(session_id.encode()).hexdigest()[:16]
+
+
+def learner_for_channel(platform: str, conversation: str) -> str:
+    """One learner per messaging conversation, whichever session it is in (a hash: no user id kept)."""
+    return f"{platform[:12]}-" + hashlib.sha256(f"{platform}:{conversation}".encode()).hexdigest()[:20]
+
+
+def learner_of(record: SessionRecord) -> str:
+    chosen = record.state.get(LEARNER_KEY)
+    return chosen if isinstance(chosen, str) and chosen else learner_for_session(record.id)
 
 
 def topic_in(text: str) -> Topic | None:
@@ -68,7 +80,7 @@ def quiz_turn(
     fields: dict[str, Any]
     if intent.kind == "quiz":
         # Options render as buttons (widget) or a numbered list (messaging): the chat asks multiple choice.
-        stored = tutor.ask(learner_for_session(record.id), topic=topic_in(text), free_text=False)
+        stored = tutor.ask(learner_of(record), topic=topic_in(text), free_text=False)
         state[STATE_KEY] = {"question_id": stored.id}
         fields = {"answer": f"{stored.question.vignette}\n\n**{stored.question.prompt}**", "quiz": card(stored),
                   "intent": "quiz",

@@ -11,8 +11,8 @@ import random
 from collections.abc import Callable
 from functools import partial
 
-from assistant.tutor import cases, factors, judge, label_currency, recall
-from assistant.tutor.build import GenerationError, Meta
+from assistant.tutor import cases, factors, focus, judge, label_currency, plausibility, recall
+from assistant.tutor.build import STATED, GenerationError, Meta
 from assistant.tutor.judge import Case, Verdict
 from assistant.tutor.models import TOPICS, Claim, Kind, Question, Topic
 from tools.profile import PatientProfile
@@ -54,17 +54,35 @@ def topic_for_seed(seed: int) -> Topic:
     return topic
 
 
-def generate(seed: int, topic: Topic | None = None, *, free_text: bool | None = None) -> Question:
+def generate(seed: int, topic: Topic | None = None, *, free_text: bool | None = None,
+             distractors: int = focus.DISTRACTOR_COUNT) -> Question:
     """The question for ``seed`` on ``topic`` (a topic drawn from the seed when None).
-    ``free_text``: True or False forces the form where a kind offers both; None lets the seed decide."""
+    ``free_text``: True or False forces the form where a kind offers both; None lets the seed decide.
+    ``distractors``: how many facts the vignette states beyond those the question turns on."""
     topic = topic or topic_for_seed(seed)
     rng = random.Random(f"rrall-tutor:{seed}:{topic}")
     builders, weights = zip(*TOPIC_KINDS[topic], strict=True)
+    facts_rng = random.Random(f"rrall-tutor-facts:{seed}:{topic}")
     for _ in range(_ATTEMPTS):
         name = rng.choices(builders, weights=weights)[0]
         wants_free = rng.random() < FREE_TEXT_SHARE if free_text is None else free_text
-        question = BUILDERS[name](rng, Meta(seed=seed, topic=topic, free_text=wants_free and name in FREE_TEXT))
-        if question is not None:
+        meta = Meta(seed=seed, topic=topic, free_text=wants_free and name in FREE_TEXT)
+        before = rng.getstate()
+        question = BUILDERS[name](rng, meta)
+        if question is None or question.profile is None:
+            if question is not None:
+                return question
+            continue
+        # Build again on the same draw, keeping only what the question turns on and a few distractors.
+        after = rng.getstate()
+        token = STATED.set(focus.stated(question, facts_rng, distractors=distractors))
+        try:
+            rng.setstate(before)
+            question = BUILDERS[name](rng, meta)
+        finally:
+            STATED.reset(token)
+            rng.setstate(after)
+        if question is not None and not plausibility.problems(question.profile or {}, agent=question.agent):
             return question
     raise GenerationError(f"no question for seed {seed} on {topic} after {_ATTEMPTS} draws")
 

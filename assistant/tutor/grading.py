@@ -1,4 +1,5 @@
 """Grading: an option key ("B"), its number ("2"), or free text read the way the chat reads messages.
+A multiple-choice question also takes its answer in the learner's own words (meaning.py).
 
 Free text goes through the chat's understanding layer: the same agent patterns (synonyms, brand
 names, misspellings by shape), the same NegEx-style scope ("not InO" does not name InO), the same
@@ -15,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.tutor.generator import judge_for
+from assistant.tutor.meaning import closest, concepts, label_claim
 from assistant.tutor.models import Cited, Claim, Grade, Option, Question, Syndrome
 from assistant.tutor.recall import canonical_trials, numbers
 from assistant.understanding.facts import extract_facts
@@ -100,11 +102,22 @@ def _agents_said(reading: Reading) -> frozenset[Agent] | None:
     return reading.agents if reading.agents or reading.none else None
 
 
-def _said(question: Question, reading: Reading) -> Claim | None:
+# "The CD19-directed ones" names agents by their target.
+_BY_TARGET: dict[str, tuple[Agent, ...]] = {"cd19": ("blinatumomab", "tisagenlecleucel"),
+                                            "cd22": ("inotuzumab_ozogamicin",)}
+
+
+def _said(question: Question, reading: Reading, text: str = "") -> Claim | None:
     """The claim a free-text answer makes, in the question's terms; None when it makes none."""
     kind = question.kind
+    if kind == "label_status":
+        return label_claim(text)
     if kind in ("unsuitable_agent", "off_label_agents"):
         said = _agents_said(reading)
+        if said is None and kind == "unsuitable_agent":
+            named = concepts(text)
+            by_target = frozenset(a for target, agents in _BY_TARGET.items() if target in named for a in agents)
+            said = by_target or None
         return None if said is None else Claim(agents=tuple(a for a in AGENTS if a in said))
     if kind == "toxicity_concern" and reading.syndromes:
         syndromes = tuple(s for s in ("SOS", "CRS", "ICANS") if s in reading.syndromes)
@@ -134,6 +147,7 @@ def _same(question: Question, said: Claim, option: Option) -> bool:
     claim = option.claim
     checks: dict[str, Callable[[], bool]] = {
         "unsuitable_agent": lambda: set(claim.agents or ()) == set(said.agents or ()),
+        "label_status": lambda: (claim.age_out, claim.setting_out) == (said.age_out, said.setting_out),
         "toxicity_concern": lambda: set(claim.syndromes or ()) == set(said.syndromes or ()),
         "missing_fact": lambda: claim.field == said.field,
         "evidence_figure": lambda: numbers(claim.figure or "") == numbers(said.figure or ""),
@@ -165,10 +179,11 @@ def grade(question: Question, answer: str) -> Grade:
     option = choose(question, answer) if question.options else None
     if option is not None:
         return _option_grade(option)
-    said = _said(question, read(answer))
+    said = _said(question, read(answer), answer)
     if said is None:
-        if question.options:
-            return Grade(recognised=False, correct=False)
+        if question.options:  # the learner's own words: the option they mean, if one clearly is
+            meant = closest(question, answer)
+            return _option_grade(meant) if meant else Grade(recognised=False, correct=False)
         return Grade(recognised=True, correct=False, why_wrong=(Cited(text=_NOTHING[question.kind]),))
     matches = [o for o in question.options if _same(question, said, o)]
     return _option_grade(matches[0]) if len(matches) == 1 else _free_grade(question, said)

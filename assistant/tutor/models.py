@@ -111,6 +111,8 @@ class Question(BaseModel):
     agent: Agent | None = Field(default=None, description="The agent the question names, if any")
     focus_codes: tuple[str, ...] = Field(default=(), description="factor: the flag codes the question is about")
     fact_ref: tuple[str, int] | None = Field(default=None, description="recall: (passage id, index of the fact)")
+    difficulty: Literal["easy", "standard", "hard"] = Field(
+        default="standard", description="Set from the learner's record on the topic when the question is asked")
 
     @property
     def free_text(self) -> bool:

@@ -9,11 +9,12 @@ import random
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import lru_cache
 
 from sqlalchemy.engine import Engine
 
-from assistant.tutor import schedule
+from assistant.tutor import difficulty, schedule
 from assistant.tutor.generator import generate
 from assistant.tutor.grading import grade
 from assistant.tutor.models import Grade, Topic
@@ -45,10 +46,16 @@ class Tutor:
         """A new question for the learner. Without a topic the schedule picks one (weak, due topics
         first); without a seed a random one is drawn (it is returned, so the question can be rebuilt)."""
         seed = secrets.randbelow(MAX_SEED + 1) if seed is None else seed
+        memories = schedule.memories(self.store.answers(learner_id))
         if topic is None:
-            states, asked = self.store.learner(learner_id) or ({}, 0)
-            topic = schedule.pick_topic(states, asked + 1, random.Random(f"rrall-tutor-schedule:{seed}"))
-        return self.store.add_question(learner_id, generate(seed, topic, free_text=free_text))
+            topic = schedule.pick_topic(memories, datetime.now(UTC), random.Random(f"rrall-tutor-schedule:{seed}"))
+        # The learner's record on the topic sets the difficulty; a channel's choice of form wins (buttons).
+        level = difficulty.level(memories.get(topic))
+        shape = difficulty.SHAPES[level]
+        question = generate(seed, topic, free_text=shape.free_text if free_text is None else free_text,
+                            distractors=shape.distractor_facts)
+        question = difficulty.with_options(question, shape.options).model_copy(update={"difficulty": level})
+        return self.store.add_question(learner_id, question)
 
     def question(self, question_id: str) -> StoredQuestion | None:
         return self.store.question(question_id)
@@ -70,8 +77,8 @@ class Tutor:
         found = self.store.learner(learner_id)
         if found is None:
             return None
-        states, asked = found
-        return schedule.progress(learner_id, states, asked)
+        _states, asked = found
+        return schedule.progress(learner_id, self.store.answers(learner_id), asked)
 
 
 @lru_cache(maxsize=8)

@@ -11,13 +11,14 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import cast
 
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
 from assistant.tutor.models import Grade, Question, Topic
-from assistant.tutor.schedule import TopicState, record
+from assistant.tutor.schedule import Review, TopicState, record
 
 
 class _Base(DeclarativeBase):
@@ -128,6 +129,16 @@ class TutorStore:
             rows = db.scalars(select(TopicRow).where(TopicRow.learner_id == learner_id))
             states = {s.topic: s for s in (_state(r) for r in rows)}
             return states, learner.asked
+
+
+    def answers(self, learner_id: str) -> list[Review]:
+        """The learner's first answers (topic, when, right or wrong), oldest first: what FSRS replays."""
+        with self._sessions.begin() as db:
+            rows = db.execute(select(QuestionRow.topic, QuestionRow.answered_at, QuestionRow.correct)
+                              .where(QuestionRow.learner_id == learner_id, QuestionRow.answered_at.is_not(None))
+                              .order_by(QuestionRow.answered_at))
+            return [Review(topic=cast(Topic, topic), at=at, correct=bool(correct)) for topic, at, correct in rows
+                    if at is not None]
 
 
 def _state(row: TopicRow) -> TopicState:

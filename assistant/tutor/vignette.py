@@ -1,7 +1,8 @@
 """Patient vignettes drawn from a seeded random source, and their wording.
 
-A vignette states every profile field (so the rules see what the learner reads) except the ones a
-question leaves out on purpose. Proportions roughly follow the populations the review describes:
+A vignette states the profile's known fields and nothing else, so the rules see what the learner reads;
+focus.py decides which fields a question's patient keeps. Proportions roughly follow the populations
+the review describes:
 mostly CD19- and CD22-positive disease, a minority with antigen loss, KMT2A-R, CNS or extramedullary
 disease. They only need to be plausible and to reach every rule, not to be epidemiology.
 """
@@ -85,6 +86,7 @@ def consistent(facts: Facts) -> Facts:
     if out.get("hsct_feasible") is False:
         out["hsct_planned"] = False
     if out.get("hsct_planned") is False:
+        # Vacuously true without a transplant; the vignette mentions conditioning only for a planned one.
         out["dual_alkylator_conditioning"] = False
     if out.get("disease_status") == "mrd_positive":
         out["rapidly_progressive"] = False if out.get("rapidly_progressive") is not None else None
@@ -117,18 +119,45 @@ def _yes_no(value: bool | None, yes: str, no: str) -> str | None:
     return None if value is None else (yes if value else no)
 
 
-def describe(profile: PatientProfile) -> str:
-    """The vignette in clinical shorthand; a field that is None is simply not mentioned."""
-    p = profile
-    opening = "A patient"
+def _opening(p: PatientProfile) -> str:
+    who = "A patient"
     if p.age_years is not None:
         age = f"{p.age_years:g}"
         article = "An" if age.startswith("8") or age in ("11", "18") else "A"
-        opening = f"{article} {age}-year-old"
+        who = f"{article} {age}-year-old"
     disease = _SETTING.get(p.disease_status or "", "B-ALL")
     if p.ph_positive is not None:
         disease = ("Ph-positive " if p.ph_positive else "Ph-negative ") + disease
-    parts = [f"{opening} with {disease}."]
+    after = ""
+    if p.prior_therapies:
+        names = [_THERAPY[t] for t in p.prior_therapies]
+        after = " after " + (", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0])
+    return f"{who} presents with {disease}{after}."
+
+
+def _transplant(p: PatientProfile) -> str | None:
+    parts = []
+    if p.prior_hsct is not None:
+        parts.append("This follows an earlier allogeneic HSCT." if p.prior_hsct else "There has been no transplant.")
+    if p.hsct_feasible is False:
+        parts.append("Not a transplant candidate.")
+    elif p.hsct_planned is True:
+        conditioning = {True: ", with conditioning that would use two alkylators",
+                        False: ", with conditioning that would not use two alkylators", None: ""}
+        lead = "A transplant candidate: HSCT" if p.hsct_feasible else "HSCT"
+        parts.append(f"{lead} is planned after this line{conditioning[p.dual_alkylator_conditioning]}.")
+    elif p.hsct_planned is False:
+        parts.append("A transplant candidate, but no HSCT is planned after this line." if p.hsct_feasible
+                     else "No HSCT is planned after this line.")
+    elif p.hsct_feasible:
+        parts.append("A transplant candidate.")
+    return " ".join(parts) or None
+
+
+def describe(profile: PatientProfile) -> str:
+    """The vignette as a short presentation; a field that is None is simply not mentioned."""
+    p = profile
+    parts = [_opening(p)]
     if p.marrow_blasts_pct is not None:
         parts.append(f"Marrow blasts {p.marrow_blasts_pct:g}%.")
     flow = []
@@ -138,42 +167,22 @@ def describe(profile: PatientProfile) -> str:
         flow.append(f"CD22 on {p.cd22_positive_pct:g}% of blasts")
     if flow:
         parts.append("Flow cytometry: " + "; ".join(flow) + ".")
-    sentences = [
-        _yes_no(p.kmt2a_rearranged, "KMT2A rearrangement present.", "No KMT2A rearrangement."),
-        _yes_no(p.cns_disease, "CNS involvement.", "No CNS disease."),
-        _yes_no(p.extramedullary_disease, "Extramedullary (non-CNS) disease.", "No extramedullary disease."),
-    ]
-    parts += [s for s in sentences if s]
-    if p.prior_therapies is not None:
-        names = [_THERAPY[t] for t in p.prior_therapies]
-        parts.append("Earlier therapy: " + (", ".join(names) if names else "none") + ".")
-    parts += [
-        s
-        for s in (
-            _yes_no(p.prior_hsct, "Prior allogeneic HSCT.", "No prior HSCT."),
-            _yes_no(p.hsct_feasible, "A transplant candidate.", "Not a transplant candidate."),
-            _yes_no(p.hsct_planned, "HSCT is planned after this line.", "No HSCT planned after this line."),
-            _yes_no(p.dual_alkylator_conditioning, "Conditioning would use two alkylators.",
-                    "Conditioning would not use two alkylators."),
-        )
-        if s
-    ]
-    if p.bilirubin_x_uln is not None:
-        parts.append(f"Bilirubin {p.bilirubin_x_uln:g} x ULN.")
-    if p.planned_ino_cycles is not None:
-        parts.append(f"If InO is used, {p.planned_ino_cycles} cycles are planned.")
-    parts += [
-        s
-        for s in (
-            _yes_no(p.t_cell_dysfunction, "Poor T-cell numbers and function.", "T cells adequate."),
-            _yes_no(p.rapidly_progressive, "Rapidly progressive: needs control within weeks.",
-                    "Disease tempo allows a few weeks' wait."),
-            _yes_no(p.prior_car_t_manufacturing_failure, "An earlier CAR T product failed manufacturing.",
-                    "No earlier CAR T manufacturing failure."),
-            _yes_no(p.prefers_no_pump, "Prefers not to carry an infusion pump.", "Happy to carry an infusion pump."),
-        )
-        if s
-    ]
+    parts += [s for s in (
+        _yes_no(p.kmt2a_rearranged, "Cytogenetics show a KMT2A rearrangement.", "No KMT2A rearrangement."),
+        _yes_no(p.cns_disease, "There is CNS involvement.", "The CSF is clear."),
+        _yes_no(p.extramedullary_disease, "There is extramedullary (non-CNS) disease.",
+                "No extramedullary disease on examination."),
+        _transplant(p),
+        None if p.bilirubin_x_uln is None else f"Bilirubin is {p.bilirubin_x_uln:g} x ULN.",
+        None if p.planned_ino_cycles is None else f"If InO is chosen, {p.planned_ino_cycles} cycles are planned.",
+        _yes_no(p.t_cell_dysfunction, "T-cell numbers and function are poor.", "T cells are adequate."),
+        _yes_no(p.rapidly_progressive, "The disease is progressing quickly and needs control within weeks.",
+                "The disease tempo allows a few weeks' wait."),
+        _yes_no(p.prior_car_t_manufacturing_failure, "An earlier CAR T product failed manufacturing.",
+                "No earlier CAR T manufacturing failure."),
+        _yes_no(p.prefers_no_pump, "The patient would rather not carry an infusion pump.",
+                "Carrying an infusion pump is acceptable to the patient."),
+    ) if s]
     return " ".join(parts)
 
 

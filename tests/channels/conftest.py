@@ -35,7 +35,8 @@ def fake() -> Iterator[FakePlatform]:
 
 @pytest.fixture(scope="package")
 def live(fake: FakePlatform, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
-    settings = platform_settings(tmp_path_factory.mktemp("channels"), fake.url)
+    settings = platform_settings(tmp_path_factory.mktemp("channels"), fake.url, identity_url=fake.tls_url,
+                                 ca_file=fake.ca_file)
     app = ready_app(settings)
     with live_server(app, wait_ready=True) as base:
         yield LiveApp(base=base, app=app, settings=settings)

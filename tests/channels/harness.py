@@ -37,8 +37,10 @@ SECRETS = (SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN, TELEGRAM_BOT_TOKEN, TELEGRAM_S
            TEAMS_APP_PASSWORD, WHATSAPP_APP_SECRET, WHATSAPP_VERIFY_TOKEN, WHATSAPP_ACCESS_TOKEN, WEBHOOK_SECRET)
 
 
-def platform_settings(data_dir: Path, fake_url: str, **overrides: Any) -> Settings:
-    """Settings with every platform on, their API base URLs pointing at the fake platform server."""
+def platform_settings(data_dir: Path, fake_url: str, *, identity_url: str = "https://127.0.0.1:9",
+                      ca_file: str = "", **overrides: Any) -> Settings:
+    """Settings with every platform on, their API base URLs pointing at the fake platform server (and
+    Teams' identity authority at its HTTPS twin, trusted through ``ca_file``)."""
     values: dict[str, Any] = {
         "data_dir": data_dir,
         "slack_signing_secret": SLACK_SIGNING_SECRET, "slack_bot_token": SLACK_BOT_TOKEN,
@@ -47,7 +49,8 @@ def platform_settings(data_dir: Path, fake_url: str, **overrides: Any) -> Settin
         "telegram_api_url": f"{fake_url}/telegram",
         "twilio_account_sid": TWILIO_ACCOUNT_SID, "twilio_auth_token": TWILIO_AUTH_TOKEN,
         "teams_app_id": TEAMS_APP_ID, "teams_app_password": TEAMS_APP_PASSWORD,
-        "teams_jwks_url": f"{fake_url}/teams/jwks", "teams_token_url": f"{fake_url}/teams/token",
+        "teams_jwks_url": f"{fake_url}/teams/jwks", "teams_authority": f"{identity_url}/botframework.com",
+        "teams_ca_bundle": ca_file,
         "teams_issuer": TEAMS_ISSUER,
         "whatsapp_app_secret": WHATSAPP_APP_SECRET, "whatsapp_verify_token": WHATSAPP_VERIFY_TOKEN,
         "whatsapp_access_token": WHATSAPP_ACCESS_TOKEN, "whatsapp_api_url": f"{fake_url}/graph",

@@ -150,7 +150,7 @@ def unconfigured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture
 def starting(fake: FakePlatform, tmp_path: Path) -> Iterator[LiveApp]:
     """An app whose index has not loaded yet."""
-    settings = platform_settings(tmp_path, fake.url)
+    settings = platform_settings(tmp_path, fake.url, identity_url=fake.tls_url, ca_file=fake.ca_file)
     app = create_app(settings, load_knowledge=False)
     with live_server(app) as base:
         yield LiveApp(base=base, app=app, settings=settings)

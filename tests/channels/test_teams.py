@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from urllib.parse import quote
 
 import jwt
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
 
 from api.channels.teams import TeamsChannel
 from tests.channels.drivers import TeamsDriver, fixture
@@ -71,8 +76,54 @@ def test_outbound_token_comes_from_the_token_endpoint_once(teams: TeamsDriver, f
     teams.ask("What is SOS?", teams.new_conversation())
     assert len(fake.calls_to("/teams/token")) == before
     token_call = fake.calls_to("/teams/token")[-1]
-    assert token_call.data == {"grant_type": "client_credentials", "client_id": TEAMS_APP_ID,
-                               "client_secret": TEAMS_APP_PASSWORD, "scope": "https://api.botframework.com/.default"}
+    sent = token_call.data
+    assert {k: sent[k] for k in ("grant_type", "client_id", "client_secret")} == {
+        "grant_type": "client_credentials", "client_id": TEAMS_APP_ID, "client_secret": TEAMS_APP_PASSWORD}
+    assert sent["scope"].split() == ["https://api.botframework.com/.default"]
+    assert fake.calls_to("/.well-known/openid-configuration")  # msal found the token endpoint by discovery
+
+
+def _certificate(tmp_path: Path) -> tuple[Path, str, rsa.RSAPrivateKey]:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "rrall-bot")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now)
+            .not_valid_after(now + dt.timedelta(days=1))
+            .sign(key, hashes.SHA256()))
+    path = tmp_path / "bot.pem"
+    path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                       serialization.NoEncryption()) + cert.public_bytes(serialization.Encoding.PEM))
+    return path, cert.fingerprint(hashes.SHA1()).hex(), key
+
+
+def test_a_certificate_credential_signs_the_token_request(fake: FakePlatform, tmp_path: Path) -> None:
+    path, thumbprint, key = _certificate(tmp_path)
+    settings = platform_settings(tmp_path, fake.url, identity_url=fake.tls_url, ca_file=fake.ca_file,
+                                 teams_app_password=None, teams_certificate_path=str(path),
+                                 teams_certificate_thumbprint=thumbprint)
+    assert TeamsChannel.configured(settings)
+    channel = TeamsChannel(settings)
+    assert channel._bearer() == CONNECTOR_TOKEN
+    sent = fake.calls_to("/teams/token")[-1].data
+    assert "client_secret" not in sent
+    assert sent["client_assertion_type"] == "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+    claims = jwt.decode(sent["client_assertion"], key.public_key(), algorithms=["RS256", "PS256"],
+                        audience=f"{fake.tls_url}/teams/token")
+    assert claims["iss"] == claims["sub"] == TEAMS_APP_ID
+
+
+def test_without_a_secret_or_a_certificate_teams_stays_off(tmp_path: Path) -> None:
+    settings = platform_settings(tmp_path, "http://fake.invalid", teams_app_password=None)
+    assert not TeamsChannel.configured(settings)
+
+
+def test_a_rejected_token_is_dropped_and_a_new_one_fetched(teams: TeamsDriver, fake: FakePlatform) -> None:
+    teams.ask("What is CRS?", teams.new_conversation())
+    before = len(fake.calls_to("/teams/token"))
+    fake.fail("/teams/v3/conversations/", 401)  # the connector refuses the cached token once
+    teams.ask("What is ICANS?", teams.new_conversation())
+    assert len(fake.calls_to("/teams/token")) == before + 1
 
 
 @pytest.mark.parametrize("claims", [

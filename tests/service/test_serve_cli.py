@@ -74,3 +74,12 @@ def test_one_worker_keeps_metrics_in_memory(started: Any) -> None:
 
     started([])
     assert "PROMETHEUS_MULTIPROC_DIR" not in os.environ
+
+
+def test_refuses_several_workers_each_polling_telegram(started: Any) -> None:
+    result, call = started(["--workers", "2"], telegram_mode="polling", telegram_bot_token="1:abc")
+    assert result.exit_code == 2 and call is None
+    assert "assistant connect telegram" in result.output
+    result, call = started(["--workers", "2"], telegram_mode="polling", telegram_bot_token="1:abc",
+                           connect_in_serve=False)
+    assert result.exit_code == 0 and call is not None

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from types import SimpleNamespace
+
 import pytest
+from paraphrases import SEQUENCING_PARAPHRASES
 
 from assistant.answer import ChatResponse, markers_in
 from assistant.engine import ChatEngine
@@ -102,3 +106,48 @@ def test_a_quiz_does_not_touch_the_patient_facts(engine: ChatEngine) -> None:
 )
 def test_the_topic_is_read_from_the_request(text: str, topic: str | None) -> None:
     assert topic_in(text) == topic
+
+
+def test_an_answer_in_own_words_is_graded_in_the_chat(engine: ChatEngine) -> None:
+    asked, question = _ask(engine, "quiz me on sequencing")
+    graded = engine.respond(SEQUENCING_PARAPHRASES[question.answer.code or ""], asked.session_id)
+    assert graded.intent == "quiz_answer" and graded.answer.startswith("**Correct.**")
+
+
+def test_a_channel_conversation_keeps_its_learner_across_sessions(engine: ChatEngine, tmp_path: Path) -> None:
+    from api.channels.base import Channel, Inbound, Outbound, Parsed, WebhookRequest
+    from api.channels.hub import ChannelHub
+    from assistant.settings import Settings
+    from assistant.tutor.chat import learner_for_channel
+
+    class Quiet(Channel):
+        name = "quiet"
+
+        @classmethod
+        def configured(cls, settings: Settings) -> bool:
+            return True
+
+        def verify(self, request: WebhookRequest) -> None:
+            return None
+
+        def parse(self, request: WebhookRequest) -> Parsed:
+            return Parsed()
+
+        def deliver(self, message: Inbound, outbound: Outbound) -> None:
+            return None
+
+    settings = Settings(data_dir=tmp_path)
+    hub = ChannelHub(SimpleNamespace(settings=settings, engine=engine, store=engine.store))  # type: ignore[arg-type]
+    channel = Quiet(settings)
+    sessions = []
+    for _ in range(2):
+        asked = hub.answer(channel, Inbound(conversation="ward-7", text="quiz me on antigen"))
+        assert hub.answer(channel, Inbound(conversation="ward-7", text="A")).intent == "quiz_answer"
+        sessions.append(asked.session_id)
+        engine.store.delete(asked.session_id)  # the session ends (expiry, erasure): the next is new
+    assert sessions[0] != sessions[1]
+    progress = tutor_for(engine.store.engine).progress(learner_for_channel("quiet", "ward-7"))
+    assert progress is not None and progress.answered == 2 and progress.questions_asked == 2
+    other = hub.answer(channel, Inbound(conversation="ward-8", text="quiz me"))
+    assert tutor_for(engine.store.engine).progress(learner_for_channel("quiet", "ward-8")) is not None
+    assert other.session_id not in sessions

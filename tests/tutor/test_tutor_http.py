@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from paraphrases import SEQUENCING_PARAPHRASES
 
 from api.app import create_app
 from assistant.settings import Settings
@@ -37,7 +38,8 @@ def _answer(base: str, question_id: str, answer: str) -> httpx.Response:
 
 def test_a_question_has_the_documented_shape(server: str) -> None:
     q = _ask(server, learner_id="http-1", topic="antigen", seed=11)
-    assert set(q) == {"id", "learner_id", "kind", "topic", "seed", "vignette", "prompt", "options"}
+    assert set(q) == {"id", "learner_id", "kind", "topic", "seed", "vignette", "prompt", "options",
+                      "difficulty"}
     assert q["id"].startswith("q_") and q["topic"] == "antigen" and q["seed"] == 11
     assert q["options"] is None or all(set(o) == {"key", "text"} for o in q["options"])
 
@@ -142,3 +144,12 @@ def test_openapi_documents_the_quiz(server: str) -> None:
     schemas = spec["components"]["schemas"]
     assert {"QuizQuestion", "AnswerResult", "Progress", "RuleOutput"} <= set(schemas)
     assert answer["responses"]["404"]["content"]["application/json"]["schema"]["$ref"].endswith("ErrorResponse")
+
+
+def test_an_answer_in_the_learners_own_words_is_graded_over_http(server: str) -> None:
+    q = _ask(server, learner_id="http-words", topic="sequencing", seed=21)
+    expected = generate(21, "sequencing")
+    response = _answer(server, q["id"], SEQUENCING_PARAPHRASES[expected.answer.code or ""])
+    assert response.status_code == 200, response.text
+    result = response.json()
+    assert result["correct"] is True and expected.keyed is not None and result["chosen"] == expected.keyed.key

@@ -56,7 +56,10 @@ def test_per_topic_scores_accumulate(tutor: Tutor) -> None:
     assert progress is not None
     by_topic = {t.topic: t for t in progress.topics}
     assert (by_topic["toxicity"].attempts, by_topic["toxicity"].correct, by_topic["toxicity"].box) == (3, 0, 1)
-    assert (by_topic["label"].attempts, by_topic["label"].box) == (1, 2)
+    assert (by_topic["label"].attempts, by_topic["label"].box) == (1, 2)  # FSRS: first stability 2.3 days
+    tox_due, label_due = by_topic["toxicity"].due_at, by_topic["label"].due_at
+    assert tox_due is not None and label_due is not None
+    assert label_due - tox_due > timedelta(days=1)  # missed: back in the sitting; right: days later
     assert progress.weakest_topics[0] == "toxicity" and progress.questions_asked == 4
 
 
