@@ -28,43 +28,31 @@
 
   // ---- vocabulary ------------------------------------------------------------------------------
   const YES_NO = [["true", "Yes"], ["false", "No"]];
-  // Patient facts as chips: the label a clinician reads and how the value is edited. Field names are
-  // those of the API's patient profile.
-  const FIELDS = {
-    age_years: { label: "Age", long: "Age (years)", kind: "number", min: 0, max: 120, unit: " y" },
-    disease_status: {
-      label: "Setting", long: "Disease setting", kind: "choice",
-      choices: [["refractory", "Refractory"], ["first_relapse", "First relapse"],
-        ["second_or_later_relapse", "Second or later relapse"], ["mrd_positive", "MRD-positive"]],
-    },
-    ph_positive: { label: "Ph+", long: "Philadelphia chromosome", kind: "bool" },
-    marrow_blasts_pct: { label: "Marrow blasts", long: "Marrow blasts (%)", kind: "number", min: 0, max: 100, unit: "%" },
-    cd19: { label: "CD19", long: "CD19 on blasts", kind: "choice",
-      choices: [["positive", "Positive"], ["dim", "Dim"], ["negative", "Negative"]] },
-    cd22_positive_pct: {
-      label: "CD22+ blasts", long: "CD22-positive blasts (%)", kind: "number", min: 0, max: 100, unit: "%",
-    },
-    kmt2a_rearranged: { label: "KMT2A-r", long: "KMT2A rearrangement", kind: "bool" },
-    cns_disease: { label: "CNS disease", long: "CNS disease", kind: "bool" },
-    extramedullary_disease: { label: "Extramedullary", long: "Extramedullary disease", kind: "bool" },
-    prior_therapies: {
-      label: "Prior therapy", long: "Prior therapies", kind: "multi",
-      choices: [["blinatumomab", "Blinatumomab"], ["inotuzumab_ozogamicin", "Inotuzumab"],
-        ["cd19_car_t", "CD19 CAR T"], ["cd22_car_t", "CD22 CAR T"], ["chemotherapy", "Chemotherapy"]],
-    },
-    prior_hsct: { label: "Prior HSCT", long: "Prior allogeneic HSCT", kind: "bool" },
-    hsct_planned: { label: "HSCT planned", long: "HSCT planned", kind: "bool" },
-    hsct_feasible: { label: "HSCT feasible", long: "HSCT feasible", kind: "bool" },
-    dual_alkylator_conditioning: { label: "Dual alkylator", long: "Dual-alkylator conditioning", kind: "bool" },
-    bilirubin_x_uln: { label: "Bilirubin", long: "Bilirubin (× ULN)", kind: "number", min: 0, max: 100, unit: "× ULN" },
-    planned_ino_cycles: { label: "InO cycles", long: "Planned InO cycles", kind: "number", min: 1, max: 6, step: 1 },
-    t_cell_dysfunction: { label: "T-cell dysfunction", long: "T-cell dysfunction", kind: "bool" },
-    rapidly_progressive: { label: "Rapidly progressive", long: "Rapidly progressive disease", kind: "bool" },
-    prior_car_t_manufacturing_failure: {
-      label: "CAR T mfg failure", long: "Prior CAR T manufacturing failure", kind: "bool",
-    },
-    prefers_no_pump: { label: "Prefers no pump", long: "Prefers no infusion pump", kind: "bool" },
-  };
+  // Patient facts as chips: the label a clinician reads and how the value is edited. They come from the
+  // server's one vocabulary (GET /v1/vocabulary, tools/vocabulary.py), read when the panel first opens,
+  // so a label is changed in one place for every surface. Until then a field shows its own name.
+  const FIELDS = {};
+  const capitalise = (text) => text.charAt(0).toUpperCase() + text.slice(1);
+
+  async function loadVocabulary() {
+    if (Object.keys(FIELDS).length) return;
+    let vocabulary;
+    try {
+      vocabulary = await request("GET", "v1/vocabulary");
+    } catch (_) {
+      return; // chips fall back to the field names; nothing else depends on the labels
+    }
+    for (const field of vocabulary.fields || []) {
+      const numeric = field.kind === "number" || field.kind === "integer";
+      FIELDS[field.name] = {
+        label: field.label, long: field.long, kind: numeric ? "number" : field.kind,
+        min: field.minimum, max: field.maximum, unit: field.unit,
+        ...(field.kind === "integer" ? { step: 1 } : {}),
+        ...(field.kind === "choice" || field.kind === "multi"
+          ? { choices: Object.entries(field.choices).map(([value, words]) => [value, capitalise(words)]) } : {}),
+      };
+    }
+  }
   const AGENTS = {
     blinatumomab: ["Blinatumomab", "Blincyto"],
     inotuzumab_ozogamicin: ["Inotuzumab ozogamicin", "InO · Besponsa"],
@@ -818,6 +806,7 @@
 
   async function restore() {
     state.restored = true;
+    await loadVocabulary();
     if (!state.sessionId) {
       showWelcome();
       return;
