@@ -15,45 +15,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, create_engine, delete, event, func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
+from assistant.db.engine import is_sqlite, make_engine
+from assistant.db.migrate import ensure_schema
+from assistant.db.tables import MessageRow, SessionRow
+from assistant.db.tables import now as _now
 
-class Base(DeclarativeBase):
-    pass
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-class SessionRow(Base):
-    __tablename__ = "chat_sessions"
-
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    last_active: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, index=True)
-    patient_json: Mapped[str] = mapped_column(Text, default="{}")
-    # Conversation state that is not patient facts, e.g. a pending quiz question.
-    state_json: Mapped[str] = mapped_column(Text, default="{}")
-    messages: Mapped[list[MessageRow]] = relationship(
-        back_populates="session", cascade="all, delete-orphan", order_by="MessageRow.seq"
-    )
-
-
-class MessageRow(Base):
-    __tablename__ = "chat_messages"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    session_id: Mapped[str] = mapped_column(ForeignKey("chat_sessions.id", ondelete="CASCADE"), index=True)
-    seq: Mapped[int] = mapped_column(Integer)
-    role: Mapped[str] = mapped_column(String(16))
-    text: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    meta_json: Mapped[str] = mapped_column(Text, default="{}")
-    session: Mapped[SessionRow] = relationship(back_populates="messages")
+__all__ = ["MessageRow", "SessionRecord", "SessionRow", "SessionStore", "Turn", "new_session_id"]
 
 
 @dataclass(frozen=True)
@@ -87,15 +58,15 @@ class SessionStore:
     """Create, read, update and erase sessions; idle ones expire after ``ttl``."""
 
     def __init__(self, url: str, *, ttl: timedelta, retention: timedelta | None = None) -> None:
-        self.engine: Engine = _engine(url, begin="BEGIN IMMEDIATE")
+        self.engine: Engine = make_engine(url, begin="BEGIN IMMEDIATE")
         # SQLite: reads begin DEFERRED on an engine of their own, so they never queue for the write lock.
-        reader = _engine(url, begin="BEGIN") if url.startswith("sqlite") else self.engine
-        _create_tables(self.engine)
+        reader = make_engine(url, begin="BEGIN") if is_sqlite(url) else self.engine
+        ensure_schema(self.engine)  # SQLite upgrades itself; any other database must already be current
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._reads = sessionmaker(reader, expire_on_commit=False)
         # SQLite has one write lock, and its busy handler polls: threads of one process queue here
         # in order instead, so a burst of turns does not leave some waiting for seconds.
-        self._write_lock = threading.Lock() if url.startswith("sqlite") else contextlib.nullcontext()
+        self._write_lock = threading.Lock() if is_sqlite(url) else contextlib.nullcontext()
         self.ttl = ttl
         self.retention = retention
 
@@ -204,38 +175,6 @@ def _valid_id(session_id: str) -> bool:
 
 def _storable(text: str) -> str:
     return text.replace("\x00", "\ufffd")
-
-
-def _create_tables(engine: Engine) -> None:
-    # Workers of `serve --workers N` start together; if another one created the tables between our
-    # check and our CREATE, the second attempt finds them.
-    try:
-        Base.metadata.create_all(engine)
-    except DBAPIError:
-        Base.metadata.create_all(engine)
-
-
-def _engine(url: str, *, begin: str) -> Engine:
-    if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, pool_pre_ping=True)
-    event.listen(engine, "connect", _sqlite_pragmas)
-    event.listen(engine, "begin", lambda connection: connection.exec_driver_sql(begin))
-    return engine
-
-
-def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
-    # WAL lets several worker processes read while one writes; foreign keys make cascades real.
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()
-    # Transactions are begun by the engine's "begin" listener, not by the sqlite3 module. Writes
-    # take the lock at BEGIN IMMEDIATE: a deferred transaction that reads and then writes fails at
-    # once with "database is locked" when another process wrote in between (a WAL snapshot cannot
-    # be upgraded), whereas waiting at BEGIN (busy timeout 30 s) lets two workers append turns to
-    # one session in turn. PostgreSQL gets the same order from SELECT ... FOR UPDATE.
-    dbapi_connection.isolation_level = None
 
 
 def _record(row: SessionRow) -> SessionRecord:

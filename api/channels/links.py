@@ -1,4 +1,4 @@
-"""What the channels keep in SQL, on the session store's engine, so several workers agree.
+"""What the channels keep in SQL (tables in assistant.db.tables), on the session store's engine, so workers agree.
 
 - ``channel_links``: a platform conversation -> its assistant session, and the last quiz card shown;
 - ``channel_seen``: event and message ids already taken, so a retried webhook is answered once;
@@ -10,61 +10,26 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import DateTime, Integer, String, Text, delete, select
+from sqlalchemy import delete, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
+from sqlalchemy.orm import sessionmaker
 
 from assistant.answer import QuizCard
+from assistant.db.migrate import ensure_schema
+from assistant.db.tables import FailedDeliveryRow, LinkRow, SeenRow
+from assistant.db.tables import now as _now
 
 # Platforms retry for hours (WhatsApp for days); ids older than this cannot come back.
 SEEN_RETENTION = timedelta(days=8)
 
 
-class Base(DeclarativeBase):
-    pass
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 def _key(text: str) -> str:
     """Ids fit their 255-character columns; a longer one (a Teams channel thread, say) is hashed."""
     return text if len(text) <= 255 else "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-class LinkRow(Base):
-    __tablename__ = "channel_links"
-
-    platform: Mapped[str] = mapped_column(String(32), primary_key=True)
-    conversation: Mapped[str] = mapped_column(String(255), primary_key=True)
-    session_id: Mapped[str] = mapped_column(String(40))
-    quiz_json: Mapped[str | None] = mapped_column(Text, nullable=True)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-
-
-class SeenRow(Base):
-    __tablename__ = "channel_seen"
-
-    platform: Mapped[str] = mapped_column(String(32), primary_key=True)
-    event_id: Mapped[str] = mapped_column(String(255), primary_key=True)
-    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, index=True)
-
-
-class FailedDeliveryRow(Base):
-    __tablename__ = "channel_failed_deliveries"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    platform: Mapped[str] = mapped_column(String(32), index=True)
-    conversation: Mapped[str] = mapped_column(String(255))
-    stage: Mapped[str] = mapped_column(String(16))  # "answer" (the engine failed) or "deliver"
-    error: Mapped[str] = mapped_column(Text)
-    payload_json: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
 @dataclass(frozen=True)
@@ -84,7 +49,7 @@ class FailedDelivery:
 
 class ChannelLinks:
     def __init__(self, engine: Engine) -> None:
-        Base.metadata.create_all(engine)
+        ensure_schema(engine)
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     def get(self, platform: str, conversation: str) -> Link | None:

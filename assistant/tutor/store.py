@@ -10,57 +10,16 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, select
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
+from sqlalchemy.orm import sessionmaker
 
+from assistant.db.migrate import ensure_schema
+from assistant.db.tables import LearnerRow, QuestionRow, TopicRow
+from assistant.db.tables import now as _now
 from assistant.tutor.models import Grade, Question, Topic
 from assistant.tutor.schedule import TopicState, record
-
-
-class _Base(DeclarativeBase):
-    pass
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-class LearnerRow(_Base):
-    __tablename__ = "tutor_learners"
-
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    asked: Mapped[int] = mapped_column(Integer, default=0)
-
-
-class TopicRow(_Base):
-    __tablename__ = "tutor_topics"
-
-    learner_id: Mapped[str] = mapped_column(ForeignKey("tutor_learners.id", ondelete="CASCADE"), primary_key=True)
-    topic: Mapped[str] = mapped_column(String(16), primary_key=True)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    correct: Mapped[int] = mapped_column(Integer, default=0)
-    box: Mapped[int] = mapped_column(Integer, default=1)
-    last_seen: Mapped[int | None] = mapped_column(Integer, nullable=True)
-
-
-class QuestionRow(_Base):
-    __tablename__ = "tutor_questions"
-
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    learner_id: Mapped[str] = mapped_column(ForeignKey("tutor_learners.id", ondelete="CASCADE"), index=True)
-    topic: Mapped[str] = mapped_column(String(16))
-    kind: Mapped[str] = mapped_column(String(32))
-    seed: Mapped[int] = mapped_column(Integer)
-    tick: Mapped[int] = mapped_column(Integer)
-    payload: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    correct: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
-    chosen: Mapped[str | None] = mapped_column(String(4), nullable=True)
 
 
 @dataclass(frozen=True)
@@ -77,7 +36,7 @@ def new_question_id() -> str:
 
 class TutorStore:
     def __init__(self, engine: Engine) -> None:
-        _Base.metadata.create_all(engine)
+        ensure_schema(engine)
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     def add_question(self, learner_id: str, question: Question) -> StoredQuestion:

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from assistant.settings import Settings
 from knowledge.index import open_retriever
+from tests.service.servers import postgres_bindir, postgres_server
 
 KEY = "test-api-key-0123456789"
 WIDGET_KEY = "pk_widget_public_key"
@@ -26,6 +27,15 @@ def indexed_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data_dir = tmp_path_factory.mktemp("service-data")
     open_retriever(index_dir=data_dir / "index")
     return data_dir
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[str]:
+    """One throwaway PostgreSQL server for the whole run; tests take fresh databases on it."""
+    if postgres_bindir() is None:
+        pytest.skip("PostgreSQL server binaries not installed (.ci/run installs the Debian package)")
+    with postgres_server() as url:
+        yield url
 
 
 def service_settings(data_dir: Path, db_dir: Path, **overrides: Any) -> Settings:

@@ -81,6 +81,33 @@ def postgres_server() -> Iterator[str]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+_DATABASES = iter(range(100_000))
+
+
+def fresh_database(server: str) -> str:
+    """A new, empty database on the cluster at ``server``; returns its URL."""
+    from sqlalchemy import create_engine, text
+
+    name = f"rrall_{os.getpid()}_{next(_DATABASES)}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as db:
+        db.execute(text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    return server.rsplit("/", 1)[0] + f"/{name}"
+
+
+def migrated_database(server: str) -> str:
+    """A new database upgraded to the current schema, as `assistant db upgrade` leaves it."""
+    from assistant.db.engine import make_engine
+    from assistant.db.migrate import upgrade
+
+    url = fresh_database(server)
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    return url
+
+
 def _run(command: list[str]) -> None:
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode:

@@ -1,0 +1,122 @@
+"""Every table the service keeps, on one declarative base: sessions, tutor, channels.
+
+The schema itself is owned by the Alembic migrations next to this module (``migrations/versions``);
+``tests/service/test_migrations.py`` checks that migrating an empty database yields exactly these
+tables, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+# -- chat sessions -------------------------------------------------------------------------------
+class SessionRow(Base):
+    __tablename__ = "chat_sessions"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    last_active: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, index=True)
+    patient_json: Mapped[str] = mapped_column(Text, default="{}")
+    # Conversation state that is not patient facts, e.g. a pending quiz question.
+    state_json: Mapped[str] = mapped_column(Text, default="{}")
+    messages: Mapped[list[MessageRow]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", order_by="MessageRow.seq"
+    )
+
+
+class MessageRow(Base):
+    __tablename__ = "chat_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("chat_sessions.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    role: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    meta_json: Mapped[str] = mapped_column(Text, default="{}")
+    session: Mapped[SessionRow] = relationship(back_populates="messages")
+
+
+# -- trainee tutor -------------------------------------------------------------------------------
+class LearnerRow(Base):
+    __tablename__ = "tutor_learners"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    asked: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class TopicRow(Base):
+    __tablename__ = "tutor_topics"
+
+    learner_id: Mapped[str] = mapped_column(ForeignKey("tutor_learners.id", ondelete="CASCADE"), primary_key=True)
+    topic: Mapped[str] = mapped_column(String(16), primary_key=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    correct: Mapped[int] = mapped_column(Integer, default=0)
+    box: Mapped[int] = mapped_column(Integer, default=1)
+    last_seen: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class QuestionRow(Base):
+    __tablename__ = "tutor_questions"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    learner_id: Mapped[str] = mapped_column(ForeignKey("tutor_learners.id", ondelete="CASCADE"), index=True)
+    topic: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(32))
+    seed: Mapped[int] = mapped_column(Integer)
+    tick: Mapped[int] = mapped_column(Integer)
+    payload: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    correct: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    chosen: Mapped[str | None] = mapped_column(String(4), nullable=True)
+
+
+# -- messaging channels --------------------------------------------------------------------------
+class LinkRow(Base):
+    """A platform conversation -> its assistant session, and the last quiz card shown."""
+
+    __tablename__ = "channel_links"
+
+    platform: Mapped[str] = mapped_column(String(32), primary_key=True)
+    conversation: Mapped[str] = mapped_column(String(255), primary_key=True)
+    session_id: Mapped[str] = mapped_column(String(40))
+    quiz_json: Mapped[str | None] = mapped_column(Text, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
+class SeenRow(Base):
+    """Event and message ids already taken, so a retried webhook is answered once."""
+
+    __tablename__ = "channel_seen"
+
+    platform: Mapped[str] = mapped_column(String(32), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, index=True)
+
+
+class FailedDeliveryRow(Base):
+    """Replies that could not be delivered (or answered), kept with their payload."""
+
+    __tablename__ = "channel_failed_deliveries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    platform: Mapped[str] = mapped_column(String(32), index=True)
+    conversation: Mapped[str] = mapped_column(String(255))
+    stage: Mapped[str] = mapped_column(String(16))  # "answer" (the engine failed) or "deliver"
+    error: Mapped[str] = mapped_column(Text)
+    payload_json: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
