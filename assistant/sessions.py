@@ -38,6 +38,7 @@ class Turn:
 @dataclass(frozen=True)
 class SessionRecord:
     id: str
+    owner: str
     created_at: datetime
     last_active: datetime
     patient: dict[str, Any]
@@ -75,9 +76,10 @@ class SessionStore:
         with self._write_lock, self._sessions.begin() as db:
             yield db
 
-    def create(self) -> SessionRecord:
+    def create(self, *, owner: str = "local") -> SessionRecord:
+        """A new, empty session owned by ``owner`` (see assistant.db.tables for the principal names)."""
         with self._write() as db:
-            row = SessionRow(id=new_session_id())
+            row = SessionRow(id=new_session_id(), owner=owner)
             db.add(row)
             db.flush()
             return _record(row)
@@ -95,6 +97,13 @@ class SessionStore:
         if expired:
             self.delete(session_id)
         return record
+
+    def owner_of(self, session_id: str) -> str | None:
+        """Who owns a session (expired or not); None when there is no such session."""
+        if not _valid_id(session_id):
+            return None
+        with self._reads.begin() as db:
+            return db.scalar(select(SessionRow.owner).where(SessionRow.id == session_id))
 
     def save_turn(
         self,
@@ -121,8 +130,10 @@ class SessionStore:
             row.state_json = json.dumps(state, sort_keys=True)
             row.last_active = _now()
 
-    def update_patient(self, session_id: str, patient: dict[str, Any]) -> SessionRecord | None:
-        """Replace the patient facts (already validated by the caller); None when the session is gone.
+    def update_patient(self, session_id: str, patient: dict[str, Any], *,
+                       owner: str | None = None) -> SessionRecord | None:
+        """Replace the patient facts (already validated by the caller); None when the session is gone
+        (or, with ``owner``, is another principal's).
 
         A correction is activity, so it keeps the session alive like a chat turn does.
         """
@@ -130,20 +141,24 @@ class SessionStore:
             return None
         with self._write() as db:
             row = db.get(SessionRow, session_id, with_for_update=True)
-            if row is None or _aware(row.last_active) < _now() - self.ttl:
+            if row is None or _aware(row.last_active) < _now() - self.ttl or owner not in (None, row.owner):
                 return None
             row.patient_json = json.dumps(patient, sort_keys=True)
             row.last_active = _now()
             db.flush()
             return _record(row)
 
-    def delete(self, session_id: str) -> bool:
+    def delete(self, session_id: str, *, owner: str | None = None) -> bool:
+        """Erase a session and its transcript; with ``owner``, only if it is that principal's."""
         if not _valid_id(session_id):
             return False
         with self._write() as db:
-            result = db.execute(delete(SessionRow).where(SessionRow.id == session_id))
+            query = delete(SessionRow).where(SessionRow.id == session_id)
+            result = db.execute(query if owner is None else query.where(SessionRow.owner == owner))
+            if not getattr(result, "rowcount", 0):
+                return False
             db.execute(delete(MessageRow).where(MessageRow.session_id == session_id))
-            return bool(getattr(result, "rowcount", 0))
+            return True
 
     def purge(self) -> int:
         """Erase idle sessions and transcripts older than the retention period; returns sessions erased."""
@@ -180,6 +195,7 @@ def _storable(text: str) -> str:
 def _record(row: SessionRow) -> SessionRecord:
     return SessionRecord(
         id=row.id,
+        owner=row.owner,
         created_at=_aware(row.created_at),
         last_active=_aware(row.last_active),
         patient=json.loads(row.patient_json or "{}"),

@@ -19,6 +19,7 @@ from api.channels.links import ChannelLinks, FailedDelivery
 from api.channels.registry import build_channels
 from api.state import AppState
 from assistant.answer import MESSAGE_MAX_CHARS, ChatResponse, QuizCard
+from assistant.db.tables import OWNER_LENGTH
 from assistant.engine import SessionNotFound
 
 log = logging.getLogger("rrall.channels")
@@ -30,6 +31,11 @@ _LOCK_STRIPES = 64
 
 class NotReady(RuntimeError):
     """The knowledge index is still loading: there is no engine to answer with yet."""
+
+
+def platform_owner(platform: str, conversation: str) -> str:
+    """The principal of a platform conversation: its sessions are reachable through it alone."""
+    return f"platform:{platform}:{conversation}"[:OWNER_LENGTH]
 
 
 def quiz_choice(text: str, quiz: QuizCard | None) -> str:
@@ -84,12 +90,17 @@ class ChannelHub:
         with self._conversation_locks[stripe]:
             link = self.links.get(channel.name, message.conversation)
             text = quiz_choice(message.text.strip() or "help", link.quiz if link else None)[:MESSAGE_MAX_CHARS]
+            owner = platform_owner(channel.name, message.conversation)
             try:
-                response = engine.respond(text, link.session_id if link else None)
+                response = engine.respond(text, link.session_id if link else self._new_session(owner))
             except SessionNotFound:  # the session expired: this conversation starts a new one
-                response = engine.respond(text, None)
-            self.links.save(channel.name, message.conversation, session_id=response.session_id, quiz=response.quiz)
+                response = engine.respond(text, self._new_session(owner))
+            self.links.save(channel.name, message.conversation, session_id=response.session_id, quiz=response.quiz,
+                            owner=owner)
         return response
+
+    def _new_session(self, owner: str) -> str:
+        return self.state.store.create(owner=owner).id
 
     def safe_answer(self, channel: Channel, message: Inbound) -> ChatResponse:
         """The engine's answer, or an apology when it failed (the message is kept, not lost)."""

@@ -60,19 +60,20 @@ class ChannelLinks:
             quiz = QuizCard.model_validate_json(row.quiz_json) if row.quiz_json else None
             return Link(session_id=row.session_id, quiz=quiz)
 
-    def save(self, platform: str, conversation: str, *, session_id: str, quiz: QuizCard | None) -> None:
+    def save(self, platform: str, conversation: str, *, session_id: str, quiz: QuizCard | None,
+             owner: str = "local") -> None:
         try:
-            self._save(platform, conversation, session_id=session_id, quiz=quiz)
+            self._save(platform, conversation, session_id=session_id, quiz=quiz, owner=owner)
         except IntegrityError:  # another worker linked this new conversation first: update its row
-            self._save(platform, conversation, session_id=session_id, quiz=quiz)
+            self._save(platform, conversation, session_id=session_id, quiz=quiz, owner=owner)
 
-    def _save(self, platform: str, conversation: str, *, session_id: str, quiz: QuizCard | None) -> None:
+    def _save(self, platform: str, conversation: str, *, session_id: str, quiz: QuizCard | None, owner: str) -> None:
         quiz_json = quiz.model_dump_json() if quiz is not None else None
         with self._sessions.begin() as db:
             row = db.get(LinkRow, (platform, _key(conversation)), with_for_update=True)
             if row is None:
                 db.add(LinkRow(platform=platform, conversation=_key(conversation), session_id=session_id,
-                               quiz_json=quiz_json))
+                               quiz_json=quiz_json, owner=owner))
             else:
                 row.session_id, row.quiz_json, row.updated_at = session_id, quiz_json, _now()
 

@@ -1,4 +1,8 @@
-"""POST /v1/chat: one turn of the conversation, as JSON or as Server-Sent Events."""
+"""POST /v1/chat: one turn of the conversation, as JSON or as Server-Sent Events.
+
+The session belongs to the caller: a new one is created in the caller's name before the engine runs,
+and continuing another principal's session is a 404, as for one that never existed.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +15,12 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sse_starlette import EventSourceResponse, ServerSentEvent
 
-from api.deps import EngineDep
+from api.deps import AuditDep, Caller, CallerDep, EngineDep, StoreDep
 from api.errors import ApiError, ErrorResponse
 from assistant.answer import ChatRequest, ChatResponse
-from assistant.engine import SessionNotFound
+from assistant.db.audit import Action, AuditLog
+from assistant.engine import ChatEngine, SessionNotFound
+from assistant.sessions import SessionStore
 
 router = APIRouter(prefix="/v1", tags=["chat"])
 
@@ -31,9 +37,10 @@ _CHUNK = re.compile(r"\S+\s*|\s+")
         503: {"model": ErrorResponse},
     },
 )
-async def chat(body: ChatRequest, request: Request, engine: EngineDep) -> JSONResponse | EventSourceResponse:
+async def chat(body: ChatRequest, request: Request, engine: EngineDep, store: StoreDep, audit: AuditDep,
+               caller: CallerDep) -> JSONResponse | EventSourceResponse:
     try:
-        response = await run_in_threadpool(engine.respond, body.message, body.session_id)
+        response = await run_in_threadpool(_turn, engine, store, audit, caller, body)
     except SessionNotFound as exc:
         raise ApiError(404, f"Session {exc} does not exist or has expired; omit session_id to start anew.") \
             from exc
@@ -41,6 +48,22 @@ async def chat(body: ChatRequest, request: Request, engine: EngineDep) -> JSONRe
     if "text/event-stream" not in request.headers.get("accept", ""):
         return JSONResponse(payload)
     return EventSourceResponse(_stream(response.answer, payload), ping=15)
+
+
+def _turn(engine: ChatEngine, store: SessionStore, audit: AuditLog, caller: Caller, body: ChatRequest) -> ChatResponse:
+    action: Action
+    if body.session_id is None:
+        session_id, action = store.create(owner=caller.owner).id, "create"
+    else:
+        session_id, action = body.session_id, "continue"
+        owner = store.owner_of(session_id)
+        if owner != caller.owner:
+            if owner is not None:
+                audit.record(caller.owner, "continue", "session", session_id, "denied")
+            raise SessionNotFound(session_id)
+    response = engine.respond(body.message, session_id)
+    audit.record(caller.owner, action, "session", session_id)
+    return response
 
 
 async def _stream(answer: str, payload: dict[str, object]) -> AsyncIterator[ServerSentEvent]:

@@ -21,11 +21,21 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+# Who created a record: "api_key:<8 hex>", "widget_key:<8 hex>@<origin>", "local" (open mode, the CLI)
+# or "platform:<name>:<conversation>". Rows from before ownership existed carry "legacy".
+OWNER_LENGTH = 320
+
+
+def owner_column() -> Mapped[str]:
+    return mapped_column(String(OWNER_LENGTH), default="local", server_default="legacy", index=True)
+
+
 # -- chat sessions -------------------------------------------------------------------------------
 class SessionRow(Base):
     __tablename__ = "chat_sessions"
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    owner: Mapped[str] = owner_column()
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
     last_active: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, index=True)
     patient_json: Mapped[str] = mapped_column(Text, default="{}")
@@ -51,9 +61,14 @@ class MessageRow(Base):
 
 # -- trainee tutor -------------------------------------------------------------------------------
 class LearnerRow(Base):
+    """``id`` is derived from the owner and the client's own id (assistant.tutor.store.learner_key), so
+    two principals choosing the same learner id get two learners, and neither can reach the other's."""
+
     __tablename__ = "tutor_learners"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    owner: Mapped[str] = owner_column()
+    client_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
     asked: Mapped[int] = mapped_column(Integer, default=0)
 
@@ -94,6 +109,7 @@ class LinkRow(Base):
     platform: Mapped[str] = mapped_column(String(32), primary_key=True)
     conversation: Mapped[str] = mapped_column(String(255), primary_key=True)
     session_id: Mapped[str] = mapped_column(String(40))
+    owner: Mapped[str] = owner_column()
     quiz_json: Mapped[str | None] = mapped_column(Text, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
 
@@ -120,3 +136,19 @@ class FailedDeliveryRow(Base):
     error: Mapped[str] = mapped_column(Text)
     payload_json: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
+# -- audit ---------------------------------------------------------------------------------------
+class AuditRow(Base):
+    """Who read, changed or erased what; never message text or patient facts."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, index=True)
+    principal: Mapped[str] = mapped_column(String(OWNER_LENGTH), index=True)
+    action: Mapped[str] = mapped_column(String(16))  # create, read, continue, update, erase, answer
+    resource: Mapped[str] = mapped_column(String(16))  # session, learner, question
+    resource_id: Mapped[str] = mapped_column(String(64), index=True)
+    # "ok", or "denied": the record exists but belongs to another principal (answered 404)
+    outcome: Mapped[str] = mapped_column(String(16), default="ok")

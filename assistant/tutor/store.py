@@ -1,6 +1,7 @@
 """Learner progress in SQL, on the session store's engine (SQLite by default), in the tutor's own tables.
 
-A learner is an opaque id chosen by the client: no name, no e-mail. What is kept per learner is the
+A learner is an opaque id chosen by the client: no name, no e-mail. It is namespaced by the principal
+that chose it (``learner_key``): the same id from two API keys is two learners. What is kept per learner is the
 count of questions asked, per-topic scores and Leitner boxes, and the questions themselves (so an
 answer can be graded later, by any worker). Free-text answers are not stored: only right or wrong
 and the option chosen.
@@ -8,6 +9,7 @@ and the option chosen.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass
 
@@ -25,13 +27,19 @@ from assistant.tutor.schedule import TopicState, record
 @dataclass(frozen=True)
 class StoredQuestion:
     id: str
-    learner_id: str
+    learner_id: str  # the client's id, as it chose it
     question: Question
     answered: bool
+    owner: str = "local"
 
 
 def new_question_id() -> str:
     return "q_" + secrets.token_urlsafe(12)
+
+
+def learner_key(owner: str, learner_id: str) -> str:
+    """The stored id of ``owner``'s learner ``learner_id``: fixed length, and unguessable from the id alone."""
+    return "l_" + hashlib.sha256(f"{owner}\n{learner_id}".encode()).hexdigest()[:40]
 
 
 class TutorStore:
@@ -39,27 +47,30 @@ class TutorStore:
         ensure_schema(engine)
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
-    def add_question(self, learner_id: str, question: Question) -> StoredQuestion:
-        """Keep a question asked of ``learner_id`` (created on first use) and count it."""
+    def add_question(self, learner_id: str, question: Question, *, owner: str = "local") -> StoredQuestion:
+        """Keep a question asked of ``owner``'s ``learner_id`` (created on first use) and count it."""
+        key = learner_key(owner, learner_id)
         with self._sessions.begin() as db:
-            learner = db.get(LearnerRow, learner_id, with_for_update=True)
+            learner = db.get(LearnerRow, key, with_for_update=True)
             if learner is None:
-                learner = LearnerRow(id=learner_id, asked=0)
+                learner = LearnerRow(id=key, owner=owner, client_id=learner_id, asked=0)
                 db.add(learner)
             learner.asked += 1
-            row = QuestionRow(id=new_question_id(), learner_id=learner_id, topic=question.topic, kind=question.kind,
+            row = QuestionRow(id=new_question_id(), learner_id=key, topic=question.topic, kind=question.kind,
                               seed=question.seed, tick=learner.asked, payload=question.model_dump_json())
             db.add(row)
-            return StoredQuestion(id=row.id, learner_id=learner_id, question=question, answered=False)
+            return StoredQuestion(id=row.id, learner_id=learner_id, question=question, answered=False, owner=owner)
 
     def question(self, question_id: str) -> StoredQuestion | None:
         with self._sessions.begin() as db:
             row = db.get(QuestionRow, question_id)
             if row is None:
                 return None
-            return StoredQuestion(id=row.id, learner_id=row.learner_id,
-                                  question=Question.model_validate_json(row.payload),
-                                  answered=row.answered_at is not None)
+            learner = db.get(LearnerRow, row.learner_id)
+            owner = learner.owner if learner else "legacy"
+            client_id = (learner.client_id if learner else None) or row.learner_id
+            return StoredQuestion(id=row.id, learner_id=client_id, question=Question.model_validate_json(row.payload),
+                                  answered=row.answered_at is not None, owner=owner)
 
     def record_answer(self, question_id: str, grade: Grade) -> bool:
         """Score the first answer to a question; later answers are graded but not counted again.
@@ -78,13 +89,18 @@ class TutorStore:
                 state.attempts, state.correct, state.box, state.last_seen)
             return True
 
-    def learner(self, learner_id: str) -> tuple[dict[Topic, TopicState], int] | None:
-        """Per-topic states and the number of questions asked; None for an unknown learner."""
+    def learner(self, learner_id: str, *, owner: str | None = "local") -> tuple[dict[Topic, TopicState], int] | None:
+        """Per-topic states and the number of questions asked; None for an unknown learner.
+        ``owner=None`` (an admin reading for audit) finds the oldest learner of that id, whoever owns it."""
         with self._sessions.begin() as db:
-            learner = db.get(LearnerRow, learner_id)
+            if owner is None:
+                learner = db.scalars(select(LearnerRow).where(LearnerRow.client_id == learner_id)
+                                     .order_by(LearnerRow.created_at).limit(1)).first()
+            else:
+                learner = db.get(LearnerRow, learner_key(owner, learner_id))
             if learner is None:
                 return None
-            rows = db.scalars(select(TopicRow).where(TopicRow.learner_id == learner_id))
+            rows = db.scalars(select(TopicRow).where(TopicRow.learner_id == learner.id))
             states = {s.topic: s for s in (_state(r) for r in rows)}
             return states, learner.asked
 

@@ -3,17 +3,18 @@ expired sessions, and an engine failure that still reaches the user and is kept.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine
 
 from api.channels.base import Channel, Inbound, Outbound, Parsed, WebhookRequest
 from api.channels.hub import APOLOGY, ChannelHub, quiz_choice
 from assistant.answer import ChatResponse, QuizCard, QuizOption
 from assistant.engine import SessionNotFound
+from assistant.sessions import SessionStore
 from assistant.settings import Settings
 
 QUIZ = QuizCard(id="q1", topic="efficacy", kind="single_choice", prompt="Which trial tested InO?",
@@ -63,8 +64,8 @@ class RecordingChannel(Channel):
 def setup(tmp_path: Path) -> tuple[ChannelHub, StubEngine, RecordingChannel]:
     engine = StubEngine()
     settings = Settings(data_dir=tmp_path, webhook_delivery_backoff_seconds=0)
-    state: Any = SimpleNamespace(settings=settings, engine=engine,
-                                 store=SimpleNamespace(engine=create_engine(f"sqlite:///{tmp_path / 'links.db'}")))
+    store = SessionStore(f"sqlite:///{tmp_path / 'links.db'}", ttl=timedelta(hours=1))
+    state: Any = SimpleNamespace(settings=settings, engine=engine, store=store)
     return ChannelHub(state), engine, RecordingChannel(settings)
 
 
@@ -72,8 +73,17 @@ def test_a_conversation_keeps_its_session(setup: tuple[ChannelHub, StubEngine, R
     hub, engine, channel = setup
     first = hub.answer(channel, Inbound(conversation="c1", text="62yo first relapse"))
     hub.answer(channel, Inbound(conversation="c1", text="CD22 40%"))
-    hub.answer(channel, Inbound(conversation="c2", text="hello"))
-    assert [sid for _, sid in engine.received] == [None, first.session_id, None]
+    other = hub.answer(channel, Inbound(conversation="c2", text="hello"))
+    assert [sid for _, sid in engine.received] == [first.session_id, first.session_id, other.session_id]
+    assert other.session_id != first.session_id
+
+
+def test_a_conversations_sessions_are_owned_by_the_platform_identity(
+    setup: tuple[ChannelHub, StubEngine, RecordingChannel]
+) -> None:
+    hub, _, channel = setup
+    session_id = hub.answer(channel, Inbound(conversation="c1", text="hello")).session_id
+    assert hub.state.store.owner_of(session_id) == "platform:recording:c1"
 
 
 def test_quiz_reply_by_number_sends_the_options_key(setup: tuple[ChannelHub, StubEngine, RecordingChannel]) -> None:
