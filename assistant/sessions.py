@@ -10,8 +10,9 @@ import contextlib
 import json
 import secrets
 import threading
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.db.engine import is_sqlite, make_engine
 from assistant.db.migrate import ensure_schema
-from assistant.db.tables import MessageRow, SessionRow
+from assistant.db.tables import IdempotencyRow, MessageRow, SessionRow
 from assistant.db.tables import now as _now
 
 __all__ = ["MessageRow", "SessionRecord", "SessionRow", "SessionStore", "Turn", "new_session_id"]
@@ -44,6 +45,20 @@ class SessionRecord:
     patient: dict[str, Any]
     state: dict[str, Any]
     transcript: tuple[Turn, ...]
+
+
+@dataclass
+class TurnBatch:
+    """Turns the engine saved while a batch was open: written later, with the caller's own rows, in one
+    transaction (``SessionStore.commit``). The engine does not know; it calls ``save_turn`` as always."""
+
+    store: SessionStore
+    turns: list[dict[str, Any]] = field(default_factory=list)
+
+
+_BATCH: ContextVar[TurnBatch | None] = ContextVar("rrall_turn_batch", default=None)
+# How long an Idempotency-Key is remembered: far longer than any client retries a request.
+IDEMPOTENCY_RETENTION = timedelta(hours=24)
 
 
 def new_session_id() -> str:
@@ -115,20 +130,51 @@ class SessionStore:
         state: dict[str, Any],
         answer_meta: dict[str, Any] | None = None,
     ) -> None:
-        """Append one user message and its answer, and store the patient facts, atomically."""
+        """Append one user message and its answer, and store the patient facts, atomically (inside
+        ``deferred()``: when the batch is committed)."""
+        turn: dict[str, Any] = {"user_text": user_text, "answer_text": answer_text, "patient": patient, "state": state,
+                "answer_meta": answer_meta}
+        batch = _BATCH.get()
+        if batch is not None and batch.store is self:
+            batch.turns.append({"session_id": session_id, **turn})
+            return
         with self._write() as db:
-            row = db.get(SessionRow, session_id, with_for_update=True)
-            if row is None:
-                raise KeyError(session_id)
-            seq = len(row.messages)
-            row.messages.append(MessageRow(seq=seq, role="user", text=_storable(user_text)))
-            row.messages.append(
-                MessageRow(seq=seq + 1, role="assistant", text=_storable(answer_text),
-                           meta_json=json.dumps(answer_meta or {}))
-            )
-            row.patient_json = json.dumps(patient, sort_keys=True)
-            row.state_json = json.dumps(state, sort_keys=True)
-            row.last_active = _now()
+            self._append(db, session_id, **turn)
+
+    @contextlib.contextmanager
+    def deferred(self) -> Iterator[TurnBatch]:
+        """Hold the turns saved in this thread until ``commit``; nothing is written if it is not called."""
+        batch = TurnBatch(store=self)
+        token = _BATCH.set(batch)
+        try:
+            yield batch
+        finally:
+            _BATCH.reset(token)
+
+    def commit(self, batch: TurnBatch, also: Callable[[Session], None] | None = None) -> None:
+        """Write the batch's turns and whatever ``also`` adds (an outbox entry, an idempotency key, an
+        audit entry) in one transaction: all of it is stored, or none."""
+        with self._write() as db:
+            for turn in batch.turns:
+                self._append(db, **turn)
+            if also is not None:
+                also(db)
+        batch.turns.clear()
+
+    def _append(self, db: Session, session_id: str, *, user_text: str, answer_text: str, patient: dict[str, Any],
+                state: dict[str, Any], answer_meta: dict[str, Any] | None) -> None:
+        row = db.get(SessionRow, session_id, with_for_update=True)
+        if row is None:
+            raise KeyError(session_id)
+        seq = len(row.messages)
+        row.messages.append(MessageRow(seq=seq, role="user", text=_storable(user_text)))
+        row.messages.append(
+            MessageRow(seq=seq + 1, role="assistant", text=_storable(answer_text),
+                       meta_json=json.dumps(answer_meta or {}))
+        )
+        row.patient_json = json.dumps(patient, sort_keys=True)
+        row.state_json = json.dumps(state, sort_keys=True)
+        row.last_active = _now()
 
     def update_patient(self, session_id: str, patient: dict[str, Any], *,
                        owner: str | None = None) -> SessionRecord | None:
@@ -170,6 +216,7 @@ class SessionStore:
                 db.execute(delete(SessionRow).where(SessionRow.id.in_(stale)))
             if self.retention is not None:
                 db.execute(delete(MessageRow).where(MessageRow.created_at < _now() - self.retention))
+            db.execute(delete(IdempotencyRow).where(IdempotencyRow.created_at < _now() - IDEMPOTENCY_RETENTION))
             return len(stale)
 
     def count(self) -> int:

@@ -59,6 +59,20 @@ class MessageRow(Base):
     session: Mapped[SessionRow] = relationship(back_populates="messages")
 
 
+class IdempotencyRow(Base):
+    """A POST /v1/chat sent with an Idempotency-Key: written in the same transaction as its turn, so a
+    retry after a lost response finds the stored reply instead of storing the turn twice."""
+
+    __tablename__ = "chat_idempotency"
+
+    owner: Mapped[str] = mapped_column(String(OWNER_LENGTH), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    session_id: Mapped[str] = mapped_column(String(40))
+    response_json: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, index=True)
+
+
 # -- trainee tutor -------------------------------------------------------------------------------
 class LearnerRow(Base):
     """``id`` is derived from the owner and the client's own id (assistant.tutor.store.learner_key), so
