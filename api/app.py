@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from api.channels.registry import any_channel_configured
 from api.errors import install_error_handlers
 from api.middleware import install_middleware
 from api.routes import assess, chat, health, metrics, quiz, search, sessions, tools, webhooks, widget
@@ -25,7 +26,11 @@ def create_app(settings: Settings | None = None, *, load_knowledge: bool = True)
         if load_knowledge:
             # Load in the background so /healthz answers at once and /readyz reports progress.
             threading.Thread(target=state.load_knowledge, name="index-loader", daemon=True).start()
+        # Replies queued before a restart go out without waiting for the next webhook.
+        hub = webhooks.channel_hub(app) if any_channel_configured(settings) else None
         yield
+        if hub is not None:
+            hub.stop()
 
     app = FastAPI(
         title="RR-ALL Navigator",

@@ -100,6 +100,17 @@ class Settings(BaseSettings):
         default=0.5, ge=0, le=60, description="First retry delay of outbound platform calls; doubles each try"
     )
 
+    outbox_workers: int = Field(
+        default=2, ge=1, le=32, description="Threads per server process that answer queued messages and send replies"
+    )
+    outbox_poll_seconds: float = Field(
+        default=1.0, gt=0, le=60, description="How often idle outbox workers look for work queued by other processes"
+    )
+    outbox_lease_seconds: float = Field(
+        default=60, ge=5, le=3600,
+        description="How long a claimed message or reply is held; a dead worker's rows are taken after this",
+    )
+
     @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"

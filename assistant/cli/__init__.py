@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from assistant.cli import assess, audit, chat, database, evaluate, knowledge, quiz, serve
+from assistant.cli import assess, audit, chat, database, deliveries, evaluate, knowledge, quiz, serve
 
 
 class _Group(click.Group):
@@ -36,7 +36,7 @@ def cli() -> None:
     """
 
 
-for module in (serve, chat, knowledge, evaluate, assess, quiz, database, audit):
+for module in (serve, chat, knowledge, evaluate, assess, quiz, database, audit, deliveries):
     for command in module.COMMANDS:
         cli.add_command(command)
 

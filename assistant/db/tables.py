@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -138,18 +138,49 @@ class SeenRow(Base):
     seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, index=True)
 
 
-class FailedDeliveryRow(Base):
-    """Replies that could not be delivered (or answered), kept with their payload."""
+class InboxRow(Base):
+    """A platform message accepted by a webhook, kept until it is answered: written with its seen-id in
+    the webhook's own transaction, before the platform is told 200, so a worker that dies cannot lose it."""
 
-    __tablename__ = "channel_failed_deliveries"
+    __tablename__ = "channel_inbox"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     platform: Mapped[str] = mapped_column(String(32), index=True)
-    conversation: Mapped[str] = mapped_column(String(255))
-    stage: Mapped[str] = mapped_column(String(16))  # "answer" (the engine failed) or "deliver"
-    error: Mapped[str] = mapped_column(Text)
-    payload_json: Mapped[str] = mapped_column(Text)
+    conversation: Mapped[str] = mapped_column(Text)
+    event_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    text: Mapped[str] = mapped_column(Text)  # emptied once answered; kept while it may be answered again
+    reply_to_json: Mapped[str] = mapped_column(Text, default="{}")
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)  # pending, done, failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_holder: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class OutboxRow(Base):
+    """One reply message to send, written in the same transaction as the turn that produced it, and
+    marked sent once the platform took it: a worker killed in between leaves it pending for the next."""
+
+    __tablename__ = "channel_outbox"
+    __table_args__ = (UniqueConstraint("inbox_id", "part", name="uq_channel_outbox_inbox_part"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    inbox_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    part: Mapped[int] = mapped_column(Integer, default=0)
+    platform: Mapped[str] = mapped_column(String(32), index=True)
+    conversation: Mapped[str] = mapped_column(Text)
+    event_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    reply_to_json: Mapped[str] = mapped_column(Text, default="{}")
+    outbound_json: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)  # pending, sent, failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_holder: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 # -- audit ---------------------------------------------------------------------------------------

@@ -119,7 +119,7 @@ def test_engine_failure_still_answers_and_keeps_the_message(
     engine.fail = True
     hub.answer_and_deliver(channel, Inbound(conversation="c9", text="What is CRS?", reply_to={"chat": 9}))
     assert channel.sent == [APOLOGY]
-    [kept] = hub.links.failures("recording")
+    [kept] = hub.outbox.failures("recording")
     assert kept.stage == "answer" and kept.conversation == "c9"
     assert kept.payload["text"] == "What is CRS?" and kept.payload["reply_to"] == {"chat": 9}
 

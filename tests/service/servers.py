@@ -135,8 +135,16 @@ def chroma_server(tmp: Path) -> Iterator[str]:
 @contextmanager
 def assistant_serve(data_dir: Path, *, workers: int, env: dict[str, str] | None = None) -> Iterator[tuple[str, Path]]:
     """`assistant serve --workers N` as a real process; yields its URL and the file its JSON logs go to."""
+    with serve_process(data_dir, workers=workers, env=env) as (base, log, _):
+        yield base, log
+
+
+@contextmanager
+def serve_process(data_dir: Path, *, workers: int, env: dict[str, str] | None = None,
+                  log_name: str = "serve.log") -> Iterator[tuple[str, Path, subprocess.Popen[bytes]]]:
+    """`assistant serve` as a real process; yields its URL, its log file and the process (to kill)."""
     port = free_port()
-    log = data_dir / "serve.log"
+    log = data_dir / log_name
     environment = {**os.environ, "RRALL_DATA_DIR": str(data_dir), **(env or {})}
     environment.pop("PROMETHEUS_MULTIPROC_DIR", None)
     command = [sys.executable, "-c", "from assistant.cli import main; main()", "serve", "--port", str(port),
@@ -147,7 +155,7 @@ def assistant_serve(data_dir: Path, *, workers: int, env: dict[str, str] | None 
     try:
         _wait(f"{base}/healthz", proc, 120, log=log)
         _wait_for_index(log, workers, proc, 120)
-        yield base, log
+        yield base, log, proc
     finally:
         _stop(proc)
 
