@@ -15,7 +15,9 @@ import threading
 import zlib
 from datetime import timedelta
 from functools import partial
+from typing import TYPE_CHECKING
 
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -29,6 +31,9 @@ from api.state import AppState
 from assistant.answer import MESSAGE_MAX_CHARS, ChatResponse, QuizCard
 from assistant.db.tables import OWNER_LENGTH
 from assistant.engine import ChatEngine, SessionNotFound
+
+if TYPE_CHECKING:
+    from api.channels.tasks import ProcrastinateWorker
 
 log = logging.getLogger("rrall.channels")
 
@@ -68,7 +73,7 @@ class ChannelHub:
         self._links: ChannelLinks | None = None
         self._outbox: Outbox | None = None
         self._open_lock = threading.Lock()
-        self._worker: InProcessWorker | None = None
+        self._worker: InProcessWorker | ProcrastinateWorker | None = None
         # Messages of one conversation are answered one at a time, so turns see each other's facts.
         self._conversation_locks = [threading.Lock() for _ in range(_LOCK_STRIPES)]
         scrub_logs(secret for channel in self.channels.values() for secret in channel.secrets())
@@ -244,8 +249,15 @@ class ChannelHub:
             if self._worker is not None or not self.later:
                 return
             settings = self.state.settings
-            self._worker = InProcessWorker(self, threads=settings.outbox_workers,
-                                           poll_seconds=settings.outbox_poll_seconds)
+            url = settings.session_database_url
+            if make_url(url).get_backend_name() == "postgresql":
+                from api.channels.tasks import ProcrastinateWorker
+
+                self._worker = ProcrastinateWorker(self, database_url=url, concurrency=settings.outbox_workers,
+                                                   poll_seconds=settings.outbox_poll_seconds)
+            else:
+                self._worker = InProcessWorker(self, threads=settings.outbox_workers,
+                                               poll_seconds=settings.outbox_poll_seconds)
         self._worker.start()
 
     def wake(self) -> None:

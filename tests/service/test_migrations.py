@@ -39,8 +39,12 @@ def empty(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
 
 def _differences(engine: Engine) -> list[object]:
     with engine.connect() as connection:
-        return list(compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}),
-                                     Base.metadata))
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "include_name": _ours})
+        return list(compare_metadata(context, Base.metadata))
+
+
+def _ours(name: str | None, kind: str, _: object) -> bool:
+    return not (kind == "table" and (name or "").startswith("procrastinate"))
 
 
 def test_migrations_build_every_table_from_empty(empty: Engine) -> None:
@@ -54,7 +58,7 @@ def test_migrations_build_every_table_from_empty(empty: Engine) -> None:
 def test_migrations_go_down_to_empty_and_up_again(empty: Engine) -> None:
     upgrade(empty)
     downgrade(empty, "base")
-    assert not _TABLES & set(inspect(empty).get_table_names())
+    assert set(inspect(empty).get_table_names()) <= {"alembic_version"}
     upgrade(empty)
     assert _differences(empty) == []
 
