@@ -91,7 +91,8 @@ class ChannelHub:
         with self._open_lock:
             if self._outbox is None:
                 lease = timedelta(seconds=self.state.settings.outbox_lease_seconds)
-                self._outbox = Outbox(self.state.store.engine, lease=lease)
+                self._outbox = Outbox(self.state.store.engine, lease=lease,
+                                      journal=self.state.settings.data_dir / "outbox-journal")
             return self._outbox
 
     def channel(self, platform: str) -> Channel | None:
