@@ -5,7 +5,7 @@ and continuing another principal's session is a 404, as for one that never exist
 
 With an ``Idempotency-Key`` header the turn, the key with the reply, and the audit entry are written in
 one transaction: a retry with the same key (after a lost response, say) gets the stored reply and
-stores nothing; the same key with another body is a 422.
+stores nothing; the same key with another body is a 409.
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ IdempotencyKey = Annotated[str | None, Header(
     responses={
         200: {"content": {"text/event-stream": {}}, "description": "JSON, or SSE token/final events"},
         404: {"model": ErrorResponse, "description": "Unknown or expired session"},
+        409: {"model": ErrorResponse, "description": "The Idempotency-Key was used for another request"},
         422: {"model": ErrorResponse},
         503: {"model": ErrorResponse},
     },
@@ -103,7 +104,7 @@ def _turn(engine: ChatEngine, store: SessionStore, audit: AuditLog, caller: Call
 def _stored(store: SessionStore, caller: Caller, key: str, request: str) -> dict[str, Any] | None:
     found = idempotency.find(store.engine, caller.owner, key)
     if found is not None and found.request_hash != request:
-        raise ApiError(422, "This Idempotency-Key was used for another request; send a new key for a new message.",
+        raise ApiError(409, "This Idempotency-Key was used for another request; send a new key for a new message.",
                        code="idempotency_key_reused")
     return None if found is None else found.response
 

@@ -58,7 +58,7 @@ def test_the_same_key_with_another_message_is_refused(chat_server: str) -> None:
     key = str(uuid.uuid4())
     assert _post(chat_server, {"message": "What is CRS?"}, key).status_code == 200
     refused = _post(chat_server, {"message": "What is ICANS?"}, key)
-    assert refused.status_code == 422
+    assert refused.status_code == 409
     assert refused.json()["error"]["code"] == "idempotency_key_reused"
 
 
