@@ -3,6 +3,10 @@ expired sessions, and an engine failure that still reaches the user and is kept.
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -10,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from api.channels.base import Channel, Inbound, Outbound, Parsed, WebhookRequest
+from api.channels.base import Channel, DeliveryError, Inbound, Outbound, Parsed, WebhookRequest
 from api.channels.hub import APOLOGY, ChannelHub, quiz_choice
 from assistant.answer import ChatResponse, QuizCard, QuizOption
 from assistant.engine import SessionNotFound
@@ -138,3 +142,41 @@ def test_ids_longer_than_their_column_still_work(setup: tuple[ChannelHub, StubEn
     hub.answer(channel, Inbound(conversation=conversation, text="again"))
     assert engine.received[-1] == ("again", first.session_id)
     assert hub.links.claim("teams", conversation) is True and hub.links.claim("teams", conversation) is False
+
+
+class RefusingChannel(RecordingChannel):
+    """A platform that refuses every reply until told otherwise."""
+
+    name = "refusing"
+    refuse = True
+
+    def deliver(self, message: Inbound, outbound: Outbound) -> None:
+        if self.refuse:
+            raise DeliveryError("chat not found", retryable=False)
+        super().deliver(message, outbound)
+
+
+def _assistant(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "RRALL_DATA_DIR": str(tmp_path), "RRALL_DATABASE_URL": f"sqlite:///{tmp_path / 'links.db'}"}
+    return subprocess.run([sys.executable, "-c", "from assistant.cli import main; main()", *args],
+                          capture_output=True, text=True, env=env, timeout=60)
+
+
+def test_a_reply_failed_for_good_is_listed_and_sent_again_by_assistant_deliveries(
+    setup: tuple[ChannelHub, StubEngine, RecordingChannel], tmp_path: Path
+) -> None:
+    hub, _, _ = setup
+    channel = RefusingChannel(hub.state.settings)
+    hub.answer_and_deliver(channel, Inbound(conversation="c5", text="What is CRS?", event_id="u-5"))
+    listed = _assistant(tmp_path, "deliveries", "list", "--json")
+    assert listed.returncode == 0, listed.stderr
+    [entry] = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert entry["id"].startswith("deliver:") and entry["platform"] == "refusing" and "CRS" not in listed.stdout
+    retried = _assistant(tmp_path, "deliveries", "retry", entry["id"])
+    assert retried.returncode == 0 and retried.stdout.startswith("1 queued")
+    channel.refuse = False
+    while hub.work_once():
+        pass
+    assert channel.sent == ["echo What is CRS?"]
+    assert hub.outbox.failures() == [] and hub.in_flight == 0
+    assert _assistant(tmp_path, "deliveries", "retry").returncode != 0  # names nothing: a usage error
