@@ -29,6 +29,7 @@ from api.channels.registry import build_channels
 from api.channels.worker import InProcessWorker
 from api.state import AppState
 from assistant.answer import MESSAGE_MAX_CHARS, ChatResponse, QuizCard
+from assistant.db.audit import add_entry
 from assistant.db.tables import OWNER_LENGTH
 from assistant.engine import ChatEngine, SessionNotFound
 
@@ -182,8 +183,10 @@ class ChannelHub:
 
             def also(db: Session) -> None:
                 if error is None:
+                    owner = platform_owner(channel.name, message.conversation)
                     save_link(db, channel.name, message.conversation, session_id=response.session_id,
-                              quiz=response.quiz, owner=platform_owner(channel.name, message.conversation))
+                              quiz=response.quiz, owner=owner)
+                    add_entry(db, owner, "continue", "session", response.session_id)
                 queued.extend(self.outbox.answered(db, item, outbounds, error=error))
 
             try:

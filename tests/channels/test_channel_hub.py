@@ -17,6 +17,7 @@ import pytest
 from api.channels.base import Channel, DeliveryError, Inbound, Outbound, Parsed, WebhookRequest
 from api.channels.hub import APOLOGY, ChannelHub, quiz_choice
 from assistant.answer import ChatResponse, QuizCard, QuizOption
+from assistant.db.audit import AuditLog
 from assistant.engine import SessionNotFound
 from assistant.sessions import SessionStore
 from assistant.settings import Settings
@@ -180,3 +181,13 @@ def test_a_reply_failed_for_good_is_listed_and_sent_again_by_assistant_deliverie
     assert channel.sent == ["echo What is CRS?"]
     assert hub.outbox.failures() == [] and hub.in_flight == 0
     assert _assistant(tmp_path, "deliveries", "retry").returncode != 0  # names nothing: a usage error
+
+
+def test_a_platform_turn_is_audited_under_its_conversation(
+    setup: tuple[ChannelHub, StubEngine, RecordingChannel]
+) -> None:
+    hub, _, channel = setup
+    hub.answer_and_deliver(channel, Inbound(conversation="c7", text="What is CRS?", event_id="u-7"))
+    [entry] = AuditLog(hub.state.store.engine).entries(principal="platform:recording:c7")
+    assert (entry.action, entry.resource, entry.outcome) == ("continue", "session", "ok")
+    assert channel.sent == ["echo What is CRS?"]

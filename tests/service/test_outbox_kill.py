@@ -1,6 +1,7 @@
 """Replies survive a crash: kill -9 the server after it answered a Telegram message but before the reply
 reached Telegram, start it again, and the (fake) platform gets the reply exactly once, while the turn is
-stored once. Real processes (`assistant serve`), a real SQLite file, the platform faked on loopback."""
+stored once. Real processes (`assistant serve`), a real SQLite file or PostgreSQL server (where the new
+server's procrastinate sweep finds the reply: no new webhook arrives), the platform faked on loopback."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from sqlalchemy import create_engine, text
 
 from tests.channels.fake_platform import FakePlatform
 from tests.channels.harness import TELEGRAM_BOT_TOKEN, TELEGRAM_SECRET_TOKEN
-from tests.service.servers import serve_process
+from tests.service.servers import migrated_database, serve_process
 
 pytestmark = pytest.mark.slow
 
@@ -61,10 +62,16 @@ def _wait(condition: object, timeout: float = 60) -> None:
         time.sleep(0.05)
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'sessions.sqlite3'}"
+    return migrated_database(request.getfixturevalue("postgres_cluster"))
+
+
 def test_a_worker_killed_between_the_answer_and_the_send_delivers_the_reply_once_after_restart(
-    indexed_data_dir: Path, tmp_path: Path, fake: FakePlatform, black_hole: str
+    indexed_data_dir: Path, database: str, fake: FakePlatform, black_hole: str
 ) -> None:
-    database = f"sqlite:///{tmp_path / 'sessions.sqlite3'}"
     rows = create_engine(database)
     chat = 424242
 
