@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.db.engine import is_sqlite, make_engine
 from assistant.db.migrate import ensure_schema
-from assistant.db.tables import IdempotencyRow, MessageRow, SessionRow
+from assistant.db.tables import IdempotencyRow, InboxRow, MessageRow, OutboxRow, SessionRow
 from assistant.db.tables import now as _now
 
 __all__ = ["MessageRow", "SessionRecord", "SessionRow", "SessionStore", "Turn", "new_session_id"]
@@ -216,7 +216,12 @@ class SessionStore:
                 db.execute(delete(SessionRow).where(SessionRow.id.in_(stale)))
             if self.retention is not None:
                 db.execute(delete(MessageRow).where(MessageRow.created_at < _now() - self.retention))
-            db.execute(delete(IdempotencyRow).where(IdempotencyRow.created_at < _now() - IDEMPOTENCY_RETENTION))
+            # Idempotency keys, and messages answered and replies sent (a platform's resend is caught by
+            # channel_seen, kept longer), are not needed after a day.
+            day_ago = _now() - IDEMPOTENCY_RETENTION
+            db.execute(delete(IdempotencyRow).where(IdempotencyRow.created_at < day_ago))
+            db.execute(delete(InboxRow).where(InboxRow.status == "done", InboxRow.created_at < day_ago))
+            db.execute(delete(OutboxRow).where(OutboxRow.status == "sent", OutboxRow.created_at < day_ago))
             return len(stale)
 
     def count(self) -> int:

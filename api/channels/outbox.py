@@ -193,7 +193,7 @@ class Outbox:
         path = self._journal_path(holder())
         if path is not None:
             path.write_text(str(row_id))  # first, before any lock: see the module's docstring
-        self._end(row_id, status="sent", sent_at=_now())
+        self._end(row_id, status="sent", sent_at=_now(), outbound_json="{}")  # the reply's text is not kept
         if path is not None:
             path.write_text("")
 

@@ -10,12 +10,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from api.channels.base import Inbound
 from api.channels.outbox import Outbox, holder
 from assistant.db.engine import make_engine
-from assistant.db.tables import OutboxRow
+from assistant.db.tables import InboxRow, OutboxRow
+from assistant.sessions import SessionStore
 
 
 @pytest.fixture
@@ -79,3 +80,20 @@ def test_a_live_workers_lease_is_left_alone(outbox: Outbox) -> None:
     outbox.reclaim_dead()
     assert outbox.claim_outbox(["telegram"]) is None
     assert outbox.pending(["telegram"]) == 1
+
+
+def test_a_sent_reply_keeps_no_text_and_finished_rows_go_with_the_purge(tmp_path: Path) -> None:
+    store = SessionStore(f"sqlite:///{tmp_path / 's.sqlite3'}", ttl=timedelta(hours=1))
+    outbox = Outbox(store.engine, lease=timedelta(seconds=60))
+    row_id = _queue_reply(outbox, "c5")
+    assert outbox.claim_outbox(["telegram"]) is not None
+    outbox.sent(row_id)
+    with outbox._sessions.begin() as db:
+        row = db.get(OutboxRow, row_id)
+        assert row is not None and row.outbound_json == "{}"
+        db.execute(update(OutboxRow).values(created_at=datetime.now(UTC) - timedelta(days=2)))
+        db.execute(update(InboxRow).values(created_at=datetime.now(UTC) - timedelta(days=2)))
+    store.purge()
+    with outbox._sessions.begin() as db:
+        assert db.scalar(select(func.count()).select_from(OutboxRow)) == 0
+        assert db.scalar(select(func.count()).select_from(InboxRow)) == 0
