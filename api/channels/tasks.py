@@ -54,7 +54,8 @@ class ProcrastinateWorker:
         def work_job() -> None:
             _drain(work)
 
-        @self.app.periodic(cron="*/5 * * * * *", periodic_id="rrall-sweep")
+        # croniter reads a sixth field as seconds: every 5 s.
+        @self.app.periodic(cron="* * * * * */5", periodic_id="rrall-sweep")
         @self.app.task(name="rrall.sweep", queue=QUEUE, queueing_lock="rrall-sweep")
         def sweep(timestamp: int) -> None:
             work.reclaim()
