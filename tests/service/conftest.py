@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from assistant.settings import Settings
 from knowledge.index import open_retriever
+from tests.channels.fake_platform import FakePlatform
 from tests.service.servers import postgres_bindir, postgres_server
 
 KEY = "test-api-key-0123456789"
@@ -36,6 +37,14 @@ def postgres_cluster() -> Iterator[str]:
         pytest.skip("PostgreSQL server binaries not installed (.ci/run installs the Debian package)")
     with postgres_server() as url:
         yield url
+
+
+@pytest.fixture
+def fake() -> Iterator[FakePlatform]:
+    """The messaging platforms' APIs on loopback, recording every call (tests/channels/fake_platform.py)."""
+    platform = FakePlatform().start()
+    yield platform
+    platform.stop()
 
 
 def service_settings(data_dir: Path, db_dir: Path, **overrides: Any) -> Settings:

@@ -25,13 +25,6 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def fake() -> Iterator[FakePlatform]:
-    platform = FakePlatform().start()
-    yield platform
-    platform.stop()
-
-
-@pytest.fixture
 def black_hole() -> Iterator[str]:
     """A port that accepts connections and never answers: the platform as a dying worker last saw it."""
     sock = socket.socket()

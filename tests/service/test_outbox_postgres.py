@@ -4,7 +4,6 @@ Telegram message is answered and its reply delivered once, through a real Postgr
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -18,13 +17,6 @@ from tests.live import live_server
 from tests.service.servers import migrated_database
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def fake() -> Iterator[FakePlatform]:
-    platform = FakePlatform().start()
-    yield platform
-    platform.stop()
 
 
 def test_replies_go_out_once_through_procrastinate_workers(postgres_cluster: str, tmp_path: Path,
