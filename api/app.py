@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from starlette.routing import Route
 
 from api.channels.connect import Connections, configured
+from api.channels.registry import any_channel_configured
 from api.errors import install_error_handlers
 from api.mcp_http import McpHttp
 from api.middleware import install_middleware
@@ -45,12 +46,19 @@ def create_app(settings: Settings | None = None, *, load_knowledge: bool = True)
         if load_knowledge:
             # Load in the background so /healthz answers at once and /readyz reports progress.
             threading.Thread(target=state.load_knowledge, name="index-loader", daemon=True).start()
-        # Slack Socket Mode and Telegram polling, when configured: they start once the index is ready.
-        connections = Connections(webhooks.app_hub(app), configured(settings) if settings.connect_in_serve else [])
-        connections.start_when_ready()
+        # Replies queued before a restart go out without waiting for the next webhook; Slack Socket Mode
+        # and Telegram polling, when configured, start once the index is ready and share the one hub.
+        hub = webhooks.channel_hub(app) if any_channel_configured(settings) else None
+        opened = configured(settings) if settings.connect_in_serve else []
+        connections = Connections(webhooks.channel_hub(app), opened) if opened else None
+        if connections is not None:
+            connections.start_when_ready()
         async with mcp.running():
             yield
-        connections.stop()
+        if connections is not None:
+            connections.stop()
+        if hub is not None:
+            hub.stop()
 
     app = FastAPI(
         title="RR-ALL Navigator",

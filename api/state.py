@@ -11,6 +11,7 @@ from api.observability import observe_engine, observe_retriever
 from assistant.settings import Settings
 
 if TYPE_CHECKING:
+    from assistant.db.audit import AuditLog
     from assistant.engine import ChatEngine
     from assistant.sessions import SessionStore
     from knowledge.retrieval import HybridRetriever
@@ -26,6 +27,7 @@ class AppState:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _store: SessionStore | None = None
     _engine: ChatEngine | None = None
+    _audit: AuditLog | None = None
 
     @property
     def store(self) -> SessionStore:
@@ -34,6 +36,14 @@ class AppState:
 
             self._store = open_store(self.settings)
         return self._store
+
+    @property
+    def audit(self) -> AuditLog:
+        if self._audit is None:
+            from assistant.db.audit import AuditLog
+
+            self._audit = AuditLog(self.store.engine)
+        return self._audit
 
     @property
     def engine(self) -> ChatEngine | None:

@@ -10,50 +10,22 @@ import contextlib
 import json
 import secrets
 import threading
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, create_engine, delete, event, func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
+from assistant.db.engine import is_sqlite, make_engine
+from assistant.db.migrate import ensure_schema
+from assistant.db.tables import IdempotencyRow, InboxRow, MessageRow, OutboxRow, SessionRow
+from assistant.db.tables import now as _now
 
-class Base(DeclarativeBase):
-    pass
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-class SessionRow(Base):
-    __tablename__ = "chat_sessions"
-
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    last_active: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, index=True)
-    patient_json: Mapped[str] = mapped_column(Text, default="{}")
-    # Conversation state that is not patient facts, e.g. a pending quiz question.
-    state_json: Mapped[str] = mapped_column(Text, default="{}")
-    messages: Mapped[list[MessageRow]] = relationship(
-        back_populates="session", cascade="all, delete-orphan", order_by="MessageRow.seq"
-    )
-
-
-class MessageRow(Base):
-    __tablename__ = "chat_messages"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    session_id: Mapped[str] = mapped_column(ForeignKey("chat_sessions.id", ondelete="CASCADE"), index=True)
-    seq: Mapped[int] = mapped_column(Integer)
-    role: Mapped[str] = mapped_column(String(16))
-    text: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    meta_json: Mapped[str] = mapped_column(Text, default="{}")
-    session: Mapped[SessionRow] = relationship(back_populates="messages")
+__all__ = ["MessageRow", "SessionRecord", "SessionRow", "SessionStore", "Turn", "new_session_id"]
 
 
 @dataclass(frozen=True)
@@ -67,11 +39,26 @@ class Turn:
 @dataclass(frozen=True)
 class SessionRecord:
     id: str
+    owner: str
     created_at: datetime
     last_active: datetime
     patient: dict[str, Any]
     state: dict[str, Any]
     transcript: tuple[Turn, ...]
+
+
+@dataclass
+class TurnBatch:
+    """Turns the engine saved while a batch was open: written later, with the caller's own rows, in one
+    transaction (``SessionStore.commit``). The engine does not know; it calls ``save_turn`` as always."""
+
+    store: SessionStore
+    turns: list[dict[str, Any]] = field(default_factory=list)
+
+
+_BATCH: ContextVar[TurnBatch | None] = ContextVar("rrall_turn_batch", default=None)
+# How long an Idempotency-Key is remembered: far longer than any client retries a request.
+IDEMPOTENCY_RETENTION = timedelta(hours=24)
 
 
 def new_session_id() -> str:
@@ -87,15 +74,15 @@ class SessionStore:
     """Create, read, update and erase sessions; idle ones expire after ``ttl``."""
 
     def __init__(self, url: str, *, ttl: timedelta, retention: timedelta | None = None) -> None:
-        self.engine: Engine = _engine(url, begin="BEGIN IMMEDIATE")
+        self.engine: Engine = make_engine(url, begin="BEGIN IMMEDIATE")
         # SQLite: reads begin DEFERRED on an engine of their own, so they never queue for the write lock.
-        reader = _engine(url, begin="BEGIN") if url.startswith("sqlite") else self.engine
-        _create_tables(self.engine)
+        reader = make_engine(url, begin="BEGIN") if is_sqlite(url) else self.engine
+        ensure_schema(self.engine)  # SQLite upgrades itself; any other database must already be current
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._reads = sessionmaker(reader, expire_on_commit=False)
         # SQLite has one write lock, and its busy handler polls: threads of one process queue here
         # in order instead, so a burst of turns does not leave some waiting for seconds.
-        self._write_lock = threading.Lock() if url.startswith("sqlite") else contextlib.nullcontext()
+        self._write_lock = threading.Lock() if is_sqlite(url) else contextlib.nullcontext()
         self.ttl = ttl
         self.retention = retention
 
@@ -104,10 +91,11 @@ class SessionStore:
         with self._write_lock, self._sessions.begin() as db:
             yield db
 
-    def create(self, *, state: dict[str, Any] | None = None) -> SessionRecord:
-        """A new session; ``state`` seeds its state (a channel puts its learner identity there)."""
+    def create(self, *, owner: str = "local", state: dict[str, Any] | None = None) -> SessionRecord:
+        """A new session owned by ``owner`` (see assistant.db.tables for the principal names); ``state``
+        seeds its state (a channel puts its learner identity there)."""
         with self._write() as db:
-            row = SessionRow(id=new_session_id(), state_json=json.dumps(state or {}, sort_keys=True))
+            row = SessionRow(id=new_session_id(), owner=owner, state_json=json.dumps(state or {}, sort_keys=True))
             db.add(row)
             db.flush()
             return _record(row)
@@ -126,6 +114,13 @@ class SessionStore:
             self.delete(session_id)
         return record
 
+    def owner_of(self, session_id: str) -> str | None:
+        """Who owns a session (expired or not); None when there is no such session."""
+        if not _valid_id(session_id):
+            return None
+        with self._reads.begin() as db:
+            return db.scalar(select(SessionRow.owner).where(SessionRow.id == session_id))
+
     def save_turn(
         self,
         session_id: str,
@@ -136,23 +131,56 @@ class SessionStore:
         state: dict[str, Any],
         answer_meta: dict[str, Any] | None = None,
     ) -> None:
-        """Append one user message and its answer, and store the patient facts, atomically."""
+        """Append one user message and its answer, and store the patient facts, atomically (inside
+        ``deferred()``: when the batch is committed)."""
+        turn: dict[str, Any] = {"user_text": user_text, "answer_text": answer_text, "patient": patient, "state": state,
+                "answer_meta": answer_meta}
+        batch = _BATCH.get()
+        if batch is not None and batch.store is self:
+            batch.turns.append({"session_id": session_id, **turn})
+            return
         with self._write() as db:
-            row = db.get(SessionRow, session_id, with_for_update=True)
-            if row is None:
-                raise KeyError(session_id)
-            seq = len(row.messages)
-            row.messages.append(MessageRow(seq=seq, role="user", text=_storable(user_text)))
-            row.messages.append(
-                MessageRow(seq=seq + 1, role="assistant", text=_storable(answer_text),
-                           meta_json=json.dumps(answer_meta or {}))
-            )
-            row.patient_json = json.dumps(patient, sort_keys=True)
-            row.state_json = json.dumps(state, sort_keys=True)
-            row.last_active = _now()
+            self._append(db, session_id, **turn)
 
-    def update_patient(self, session_id: str, patient: dict[str, Any]) -> SessionRecord | None:
-        """Replace the patient facts (already validated by the caller); None when the session is gone.
+    @contextlib.contextmanager
+    def deferred(self) -> Iterator[TurnBatch]:
+        """Hold the turns saved in this thread until ``commit``; nothing is written if it is not called."""
+        batch = TurnBatch(store=self)
+        token = _BATCH.set(batch)
+        try:
+            yield batch
+        finally:
+            _BATCH.reset(token)
+
+    def commit(self, batch: TurnBatch, also: Callable[[Session], None] | None = None) -> None:
+        """Write the batch's turns and whatever ``also`` adds (an outbox entry, an idempotency key, an
+        audit entry) in one transaction: all of it is stored, or none."""
+        with self._write() as db:
+            for turn in batch.turns:
+                self._append(db, **turn)
+            if also is not None:
+                also(db)
+        batch.turns.clear()
+
+    def _append(self, db: Session, session_id: str, *, user_text: str, answer_text: str, patient: dict[str, Any],
+                state: dict[str, Any], answer_meta: dict[str, Any] | None) -> None:
+        row = db.get(SessionRow, session_id, with_for_update=True)
+        if row is None:
+            raise KeyError(session_id)
+        seq = len(row.messages)
+        row.messages.append(MessageRow(seq=seq, role="user", text=_storable(user_text)))
+        row.messages.append(
+            MessageRow(seq=seq + 1, role="assistant", text=_storable(answer_text),
+                       meta_json=json.dumps(answer_meta or {}))
+        )
+        row.patient_json = json.dumps(patient, sort_keys=True)
+        row.state_json = json.dumps(state, sort_keys=True)
+        row.last_active = _now()
+
+    def update_patient(self, session_id: str, patient: dict[str, Any], *,
+                       owner: str | None = None) -> SessionRecord | None:
+        """Replace the patient facts (already validated by the caller); None when the session is gone
+        (or, with ``owner``, is another principal's).
 
         A correction is activity, so it keeps the session alive like a chat turn does.
         """
@@ -160,20 +188,24 @@ class SessionStore:
             return None
         with self._write() as db:
             row = db.get(SessionRow, session_id, with_for_update=True)
-            if row is None or _aware(row.last_active) < _now() - self.ttl:
+            if row is None or _aware(row.last_active) < _now() - self.ttl or owner not in (None, row.owner):
                 return None
             row.patient_json = json.dumps(patient, sort_keys=True)
             row.last_active = _now()
             db.flush()
             return _record(row)
 
-    def delete(self, session_id: str) -> bool:
+    def delete(self, session_id: str, *, owner: str | None = None) -> bool:
+        """Erase a session and its transcript; with ``owner``, only if it is that principal's."""
         if not _valid_id(session_id):
             return False
         with self._write() as db:
-            result = db.execute(delete(SessionRow).where(SessionRow.id == session_id))
+            query = delete(SessionRow).where(SessionRow.id == session_id)
+            result = db.execute(query if owner is None else query.where(SessionRow.owner == owner))
+            if not getattr(result, "rowcount", 0):
+                return False
             db.execute(delete(MessageRow).where(MessageRow.session_id == session_id))
-            return bool(getattr(result, "rowcount", 0))
+            return True
 
     def purge(self) -> int:
         """Erase idle sessions and transcripts older than the retention period; returns sessions erased."""
@@ -185,6 +217,12 @@ class SessionStore:
                 db.execute(delete(SessionRow).where(SessionRow.id.in_(stale)))
             if self.retention is not None:
                 db.execute(delete(MessageRow).where(MessageRow.created_at < _now() - self.retention))
+            # Idempotency keys, and messages answered and replies sent (a platform's resend is caught by
+            # channel_seen, kept longer), are not needed after a day.
+            day_ago = _now() - IDEMPOTENCY_RETENTION
+            db.execute(delete(IdempotencyRow).where(IdempotencyRow.created_at < day_ago))
+            db.execute(delete(InboxRow).where(InboxRow.status == "done", InboxRow.created_at < day_ago))
+            db.execute(delete(OutboxRow).where(OutboxRow.status == "sent", OutboxRow.created_at < day_ago))
             return len(stale)
 
     def count(self) -> int:
@@ -207,41 +245,10 @@ def _storable(text: str) -> str:
     return text.replace("\x00", "\ufffd")
 
 
-def _create_tables(engine: Engine) -> None:
-    # Workers of `serve --workers N` start together; if another one created the tables between our
-    # check and our CREATE, the second attempt finds them.
-    try:
-        Base.metadata.create_all(engine)
-    except DBAPIError:
-        Base.metadata.create_all(engine)
-
-
-def _engine(url: str, *, begin: str) -> Engine:
-    if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, pool_pre_ping=True)
-    event.listen(engine, "connect", _sqlite_pragmas)
-    event.listen(engine, "begin", lambda connection: connection.exec_driver_sql(begin))
-    return engine
-
-
-def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
-    # WAL lets several worker processes read while one writes; foreign keys make cascades real.
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()
-    # Transactions are begun by the engine's "begin" listener, not by the sqlite3 module. Writes
-    # take the lock at BEGIN IMMEDIATE: a deferred transaction that reads and then writes fails at
-    # once with "database is locked" when another process wrote in between (a WAL snapshot cannot
-    # be upgraded), whereas waiting at BEGIN (busy timeout 30 s) lets two workers append turns to
-    # one session in turn. PostgreSQL gets the same order from SELECT ... FOR UPDATE.
-    dbapi_connection.isolation_level = None
-
-
 def _record(row: SessionRow) -> SessionRecord:
     return SessionRecord(
         id=row.id,
+        owner=row.owner,
         created_at=_aware(row.created_at),
         last_active=_aware(row.last_active),
         patient=json.loads(row.patient_json or "{}"),

@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     llm: str = Field(default="", description="Optional provider:model for langchain's init_chat_model")
     llm_base_url: str = Field(default="", description="OpenAI-compatible base URL for a local LLM server")
     api_keys: str = Field(default="", description="Comma-separated API keys for /v1; empty: open on loopback only")
+    admin_keys: str = Field(
+        default="",
+        description="Comma-separated API keys that may also read every principal's sessions and learners (audit)",
+    )
     public_base_url: str = Field(default="", description="Externally visible base URL (Twilio signs it)")
     session_ttl_minutes: int = Field(default=24 * 60, ge=1, description="Idle sessions expire after this")
     transcript_retention_days: int = Field(default=30, ge=0, description="Transcripts kept this long; 0 keeps none")
@@ -127,6 +131,17 @@ class Settings(BaseSettings):
         default=0.5, ge=0, le=60, description="First retry delay of outbound platform calls; doubles each try"
     )
 
+    outbox_workers: int = Field(
+        default=2, ge=1, le=32, description="Threads per server process that answer queued messages and send replies"
+    )
+    outbox_poll_seconds: float = Field(
+        default=1.0, gt=0, le=60, description="How often idle outbox workers look for work queued by other processes"
+    )
+    outbox_lease_seconds: float = Field(
+        default=60, ge=5, le=3600,
+        description="How long a claimed message or reply is held; a dead worker's rows are taken after this",
+    )
+
     @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"
@@ -137,7 +152,12 @@ class Settings(BaseSettings):
 
     @property
     def api_key_list(self) -> list[str]:
-        return [k.strip() for k in self.api_keys.split(",") if k.strip()]
+        """Every key that opens /v1: the API keys and the admin keys (which are API keys too)."""
+        return [k.strip() for k in f"{self.api_keys},{self.admin_keys}".split(",") if k.strip()]
+
+    @property
+    def admin_key_list(self) -> list[str]:
+        return [k.strip() for k in self.admin_keys.split(",") if k.strip()]
 
     @property
     def widget_key_list(self) -> list[str]:

@@ -1,7 +1,10 @@
 """Runs a channel's messages through the chat engine: one conversation, one session.
 
 The hub owns what is common to every platform: deduplication, the conversation-to-session link,
-quiz replies by number, the engine call, delivery with retries, and keeping what failed.
+quiz replies by number, the engine call, and delivery with retries. Platforms that are answered
+later go through the inbox and outbox (``api.channels.outbox``): the message is kept before the
+webhook is acknowledged, and the turn, the link and the reply messages are written in one
+transaction, so a worker that dies at any point loses nothing and sends nothing twice.
 """
 
 from __future__ import annotations
@@ -10,17 +13,29 @@ import logging
 import re
 import threading
 import zlib
-from collections.abc import Callable
+from datetime import timedelta
 from functools import partial
+from typing import TYPE_CHECKING
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from api.channels.base import Channel, Inbound, WebhookRequest
 from api.channels.delivery import RetryPolicy, scrub_logs, with_retry
-from api.channels.links import ChannelLinks, FailedDelivery
+from api.channels.links import ChannelLinks, save_link
+from api.channels.outbox import InboxItem, LeaseLost, Outbox, OutboxItem
 from api.channels.registry import build_channels
+from api.channels.worker import InProcessWorker
 from api.state import AppState
 from assistant.answer import MESSAGE_MAX_CHARS, ChatResponse, QuizCard
-from assistant.engine import SessionNotFound
+from assistant.db.audit import add_entry
+from assistant.db.tables import OWNER_LENGTH
+from assistant.engine import ChatEngine, SessionNotFound
 from assistant.tutor.chat import LEARNER_KEY, learner_for_channel
+
+if TYPE_CHECKING:
+    from api.channels.tasks import ProcrastinateWorker
 
 log = logging.getLogger("rrall.channels")
 
@@ -33,6 +48,11 @@ class NotReady(RuntimeError):
     """The knowledge index is still loading: there is no engine to answer with yet."""
 
 
+def platform_owner(platform: str, conversation: str) -> str:
+    """The principal of a platform conversation: its sessions are reachable through it alone."""
+    return f"platform:{platform}:{conversation}"[:OWNER_LENGTH]
+
+
 def quiz_choice(text: str, quiz: QuizCard | None) -> str:
     """'2' after a quiz card means the card's second option: send the engine that option's key."""
     match = _CHOICE.match(text)
@@ -42,35 +62,55 @@ def quiz_choice(text: str, quiz: QuizCard | None) -> str:
     return quiz.options[number - 1].key if 1 <= number <= len(quiz.options) else text
 
 
+def _apology() -> ChatResponse:
+    return ChatResponse(session_id="", answer=APOLOGY, citations=[], tool_calls=[], patient={}, intent="error")
+
+
 class ChannelHub:
     def __init__(self, state: AppState) -> None:
         self.state = state
         self.channels: dict[str, Channel] = build_channels(state.settings)
+        self.later = [name for name, channel in self.channels.items() if channel.replies_later]
         self.policy = RetryPolicy.from_settings(state.settings)
         self._links: ChannelLinks | None = None
-        self._links_lock = threading.Lock()
+        self._outbox: Outbox | None = None
+        self._open_lock = threading.Lock()
+        self._worker: InProcessWorker | ProcrastinateWorker | None = None
         # Messages of one conversation are answered one at a time, so turns see each other's facts.
         self._conversation_locks = [threading.Lock() for _ in range(_LOCK_STRIPES)]
-        self._in_flight = 0
-        self._in_flight_lock = threading.Lock()
         scrub_logs(secret for channel in self.channels.values() for secret in channel.secrets())
 
     @property
     def links(self) -> ChannelLinks:
-        with self._links_lock:
+        with self._open_lock:
             if self._links is None:
                 self._links = ChannelLinks(self.state.store.engine)
                 self._links.purge_seen()
             return self._links
 
+    @property
+    def outbox(self) -> Outbox:
+        with self._open_lock:
+            if self._outbox is None:
+                lease = timedelta(seconds=self.state.settings.outbox_lease_seconds)
+                self._outbox = Outbox(self.state.store.engine, lease=lease,
+                                      journal=self.state.settings.data_dir / "outbox-journal")
+            return self._outbox
+
     def channel(self, platform: str) -> Channel | None:
         return self.channels.get(platform)
 
+    # -- accepting ------------------------------------------------------------------------------
     def fresh(self, channel: Channel, request: WebhookRequest, messages: tuple[Inbound, ...]) -> list[Inbound]:
-        """The messages not seen before; a repeat is dropped, or rejected when the channel calls it a replay."""
+        """The messages not seen before; a repeat is dropped, or rejected when the channel calls it a replay.
+        A channel that replies later also has each new message kept in the inbox, in the same transaction."""
         accepted: list[Inbound] = []
         for message in messages:
-            if message.event_id is None or self.links.claim(channel.name, message.event_id):
+            if channel.replies_later:
+                new = self.outbox.accept(channel.name, message) is not None
+            else:
+                new = message.event_id is None or self.links.claim(channel.name, message.event_id)
+            if new:
                 accepted.append(message)
                 continue
             log.info("duplicate %s event dropped", channel.name, extra={"platform": channel.name})
@@ -79,31 +119,49 @@ class ChannelHub:
 
     def accept(self, channel: Channel, messages: tuple[Inbound, ...]) -> list[Inbound]:
         """The messages not seen before, from a connection we hold open (Socket Mode, long polling):
-        the platform redelivers what it thinks was lost, so a repeat is simply dropped."""
+        the platform redelivers what it thinks was lost, so a repeat is simply dropped. A channel that
+        replies later is deduplicated by the inbox when ``answer_and_deliver`` takes the message, the
+        same table its webhook uses, so an event seen on both paths is answered once."""
+        if channel.replies_later:
+            return list(messages)
         accepted = [m for m in messages if m.event_id is None or self.links.claim(channel.name, m.event_id)]
         if len(accepted) < len(messages):
             log.info("duplicate %s event dropped", channel.name, extra={"platform": channel.name})
         return accepted
 
-    def answer(self, channel: Channel, message: Inbound) -> ChatResponse:
+    # -- answering ------------------------------------------------------------------------------
+    def _engine(self) -> ChatEngine:
         engine = self.state.engine
         if engine is None:
             raise NotReady("the knowledge index is still loading")
-        stripe = zlib.crc32(f"{channel.name}:{message.conversation}".encode()) % _LOCK_STRIPES
-        with self._conversation_locks[stripe]:
-            link = self.links.get(channel.name, message.conversation)
-            text = quiz_choice(message.text.strip() or "help", link.quiz if link else None)[:MESSAGE_MAX_CHARS]
-            try:
-                response = engine.respond(text, link.session_id if link else self._open(channel, message))
-            except SessionNotFound:  # the session expired: this conversation starts a new one
-                response = engine.respond(text, self._open(channel, message))
-            self.links.save(channel.name, message.conversation, session_id=response.session_id, quiz=response.quiz)
+        return engine
+
+    def _stripe(self, channel: Channel, message: Inbound) -> threading.Lock:
+        return self._conversation_locks[zlib.crc32(f"{channel.name}:{message.conversation}".encode()) % _LOCK_STRIPES]
+
+    def _respond(self, channel: Channel, message: Inbound) -> ChatResponse:
+        engine = self._engine()
+        link = self.links.get(channel.name, message.conversation)
+        text = quiz_choice(message.text.strip() or "help", link.quiz if link else None)[:MESSAGE_MAX_CHARS]
+        try:
+            return engine.respond(text, link.session_id if link else self._open(channel, message))
+        except SessionNotFound:  # the session expired: this conversation starts a new one
+            return engine.respond(text, self._open(channel, message))
+
+    def answer(self, channel: Channel, message: Inbound) -> ChatResponse:
+        """The answer for a channel that replies in the webhook's response (the link is saved at once)."""
+        with self._stripe(channel, message):
+            response = self._respond(channel, message)
+            self.links.save(channel.name, message.conversation, session_id=response.session_id, quiz=response.quiz,
+                            owner=platform_owner(channel.name, message.conversation))
         return response
 
     def _open(self, channel: Channel, message: Inbound) -> str:
-        """A new session for the conversation, carrying its tutor learner (progress survives new sessions)."""
+        """A new session for the conversation, owned by it and carrying its tutor learner (progress
+        survives new sessions)."""
         learner = learner_for_channel(channel.name, message.conversation)
-        return self.state.store.create(state={LEARNER_KEY: learner}).id
+        owner = platform_owner(channel.name, message.conversation)
+        return self.state.store.create(owner=owner, state={LEARNER_KEY: learner}).id
 
     def safe_answer(self, channel: Channel, message: Inbound) -> ChatResponse:
         """The engine's answer, or an apology when it failed (the message is kept, not lost)."""
@@ -112,44 +170,128 @@ class ChannelHub:
         except Exception as exc:
             log.error("could not answer %s conversation %s: %s", channel.name, message.conversation,
                       type(exc).__name__, exc_info=True)
-            self._keep(channel, message, "answer", repr(exc), {"text": message.text})
-            return ChatResponse(session_id="", answer=APOLOGY, citations=[], tool_calls=[], patient={}, intent="error")
+            try:
+                self.outbox.keep_unanswered(channel.name, message, repr(exc))
+            except Exception:  # the database is down too: the ERROR line above is what remains
+                log.exception("could not keep the unanswered %s message", channel.name)
+            return _apology()
+
+    def process(self, item: InboxItem) -> list[int]:
+        """Answer one claimed inbox message: the turn, the link, the reply messages and the inbox row's
+        end commit together. Returns the outbox ids to send (none when another worker took the row)."""
+        channel = self.channels.get(item.platform)
+        if channel is None:
+            return []
+        message = item.message
+        store = self.state.store
+        with self._stripe(channel, message):
+            error: str | None = None
+            with store.deferred() as batch:
+                try:
+                    response = self._respond(channel, message)
+                except NotReady:
+                    self.outbox.release("answer", item.id)
+                    return []
+                except Exception as exc:
+                    log.error("could not answer %s conversation %s: %s", channel.name, message.conversation,
+                              type(exc).__name__, exc_info=True)
+                    batch.turns.clear()
+                    response, error = _apology(), repr(exc)
+            outbounds = channel.render(response)
+            queued: list[int] = []
+
+            def also(db: Session) -> None:
+                if error is None:
+                    owner = platform_owner(channel.name, message.conversation)
+                    save_link(db, channel.name, message.conversation, session_id=response.session_id,
+                              quiz=response.quiz, owner=owner)
+                    add_entry(db, owner, "continue", "session", response.session_id)
+                queued.extend(self.outbox.answered(db, item, outbounds, error=error))
+
+            try:
+                store.commit(batch, also)
+            except LeaseLost:
+                log.warning("%s message %d was taken by another worker", channel.name, item.id)
+                return []
+            except IntegrityError:  # another worker linked this new conversation first: answer again soon
+                self.outbox.release("answer", item.id)
+                return []
+        return queued
+
+    # -- delivering -----------------------------------------------------------------------------
+    def deliver(self, item: OutboxItem) -> bool:
+        """Send one claimed reply message (with retries); mark it sent, or failed for good."""
+        channel = self.channels.get(item.platform)
+        if channel is None:
+            return False
+        error = with_retry(partial(channel.deliver, item.message, item.outbound), policy=self.policy,
+                           platform=channel.name, conversation=item.message.conversation)
+        if error is None:
+            self.outbox.sent(item.id)
+            return True
+        log.error("reply to %s conversation %s not delivered: %s", channel.name, item.message.conversation, error,
+                  extra={"platform": channel.name, "conversation": item.message.conversation})
+        self.outbox.failed(item.id, str(error))
+        return False
+
+    def work_once(self) -> bool:
+        """Claim and do one piece of queued work (send a reply first, then answer a message); False when
+        there was none."""
+        if not self.later:
+            return False
+        outbound = self.outbox.claim_outbox(self.later)
+        if outbound is not None:
+            self.deliver(outbound)
+            return True
+        if self.state.engine is None:
+            return False
+        inbound = self.outbox.claim_inbox(self.later)
+        if inbound is None:
+            return False
+        for _ in self.process(inbound):  # its replies go out now, from this worker, in order
+            if (claimed := self.outbox.claim_outbox([inbound.platform])) is not None:
+                self.deliver(claimed)
+        return True
+
+    def answer_and_deliver(self, channel: Channel, message: Inbound) -> None:
+        """Accept, answer and deliver one message now, in this thread (what the workers do, in one call)."""
+        if self.channels.setdefault(channel.name, channel).replies_later and channel.name not in self.later:
+            self.later.append(channel.name)
+        if self.outbox.accept(channel.name, message) is None:
+            return
+        while self.work_once():
+            pass
+
+    def reclaim(self) -> None:
+        self.outbox.reclaim_dead()
+
+    # -- the workers ----------------------------------------------------------------------------
+    def start(self) -> None:
+        """Start this process's workers (once), when a platform that replies later is configured."""
+        with self._open_lock:
+            if self._worker is not None or not self.later:
+                return
+            settings = self.state.settings
+            url = settings.session_database_url
+            if make_url(url).get_backend_name() == "postgresql":
+                from api.channels.tasks import ProcrastinateWorker
+
+                self._worker = ProcrastinateWorker(self, database_url=url, concurrency=settings.outbox_workers,
+                                                   poll_seconds=settings.outbox_poll_seconds)
+            else:
+                self._worker = InProcessWorker(self, threads=settings.outbox_workers,
+                                               poll_seconds=settings.outbox_poll_seconds)
+        self._worker.start()
+
+    def wake(self) -> None:
+        if self._worker is not None:
+            self._worker.wake()
+
+    def stop(self) -> None:
+        if self._worker is not None:
+            self._worker.stop()
 
     @property
     def in_flight(self) -> int:
-        """Answers accepted but not yet delivered (or kept as failed)."""
-        return self._in_flight
-
-    def schedule(self, channel: Channel, message: Inbound) -> Callable[[], None]:
-        """Count the message as in flight and return the work that answers and delivers it."""
-        with self._in_flight_lock:
-            self._in_flight += 1
-        return partial(self._answer_and_deliver, channel, message)
-
-    def _answer_and_deliver(self, channel: Channel, message: Inbound) -> None:
-        try:
-            self.answer_and_deliver(channel, message)
-        finally:
-            with self._in_flight_lock:
-                self._in_flight -= 1
-
-    def answer_and_deliver(self, channel: Channel, message: Inbound) -> None:
-        """Background work of a channel that replies later: answer, render, deliver, keep failures."""
-        response = self.safe_answer(channel, message)
-        for outbound in channel.render(response):
-            error = with_retry(partial(channel.deliver, message, outbound), policy=self.policy,
-                               platform=channel.name, conversation=message.conversation)
-            if error is not None:
-                log.error("reply to %s conversation %s not delivered: %s", channel.name, message.conversation, error,
-                          extra={"platform": channel.name, "conversation": message.conversation})
-                self._keep(channel, message, "deliver", str(error), {"outbound": outbound})
-
-    def _keep(self, channel: Channel, message: Inbound, stage: str, error: str, payload: dict[str, object]) -> None:
-        try:
-            self.links.record_failure(FailedDelivery(
-                platform=channel.name, conversation=message.conversation, stage=stage, error=error,
-                payload={**payload, "reply_to": message.reply_to, "event_id": message.event_id},
-            ))
-        except Exception:  # the database is down too: the ERROR line above is what remains
-            log.exception("could not keep the failed %s reply for %s", channel.name, message.conversation)
-
+        """Messages accepted but not yet answered, and replies not yet delivered (failed ones excluded)."""
+        return self.outbox.pending(self.later) if self.later else 0

@@ -1,70 +1,33 @@
-"""What the channels keep in SQL, on the session store's engine, so several workers agree.
+"""What the channels keep in SQL (tables in assistant.db.tables), on the session store's engine, so workers agree.
 
 - ``channel_links``: a platform conversation -> its assistant session, and the last quiz card shown;
 - ``channel_seen``: event and message ids already taken, so a retried webhook is answered once;
-- ``channel_failed_deliveries``: replies that could not be delivered, kept with their payload.
+(the inbox and outbox of messages and replies are in ``api.channels.outbox``).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import timedelta
 
-from sqlalchemy import DateTime, Integer, String, Text, delete, select
+from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from assistant.answer import QuizCard
+from assistant.db.migrate import ensure_schema
+from assistant.db.tables import LinkRow, SeenRow
+from assistant.db.tables import now as _now
 
 # Platforms retry for hours (WhatsApp for days); ids older than this cannot come back.
 SEEN_RETENTION = timedelta(days=8)
 
 
-class Base(DeclarativeBase):
-    pass
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _key(text: str) -> str:
+def channel_key(text: str) -> str:
     """Ids fit their 255-character columns; a longer one (a Teams channel thread, say) is hashed."""
     return text if len(text) <= 255 else "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-class LinkRow(Base):
-    __tablename__ = "channel_links"
-
-    platform: Mapped[str] = mapped_column(String(32), primary_key=True)
-    conversation: Mapped[str] = mapped_column(String(255), primary_key=True)
-    session_id: Mapped[str] = mapped_column(String(40))
-    quiz_json: Mapped[str | None] = mapped_column(Text, nullable=True)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-
-
-class SeenRow(Base):
-    __tablename__ = "channel_seen"
-
-    platform: Mapped[str] = mapped_column(String(32), primary_key=True)
-    event_id: Mapped[str] = mapped_column(String(255), primary_key=True)
-    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, index=True)
-
-
-class FailedDeliveryRow(Base):
-    __tablename__ = "channel_failed_deliveries"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    platform: Mapped[str] = mapped_column(String(32), index=True)
-    conversation: Mapped[str] = mapped_column(String(255))
-    stage: Mapped[str] = mapped_column(String(16))  # "answer" (the engine failed) or "deliver"
-    error: Mapped[str] = mapped_column(Text)
-    payload_json: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
 @dataclass(frozen=True)
@@ -73,49 +36,47 @@ class Link:
     quiz: QuizCard | None
 
 
-@dataclass(frozen=True)
-class FailedDelivery:
-    platform: str
-    conversation: str
-    stage: str
-    error: str
-    payload: dict[str, Any]
+def save_link(db: Session, platform: str, conversation: str, *, session_id: str, quiz: QuizCard | None,
+              owner: str) -> None:
+    """Link a conversation to its session in the caller's transaction (a turn and its link commit together)."""
+    quiz_json = quiz.model_dump_json() if quiz is not None else None
+    row = db.get(LinkRow, (platform, channel_key(conversation)), with_for_update=True)
+    if row is None:
+        db.add(LinkRow(platform=platform, conversation=channel_key(conversation), session_id=session_id,
+                       quiz_json=quiz_json, owner=owner))
+    else:
+        row.session_id, row.quiz_json, row.updated_at = session_id, quiz_json, _now()
 
 
 class ChannelLinks:
     def __init__(self, engine: Engine) -> None:
-        Base.metadata.create_all(engine)
+        ensure_schema(engine)
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     def get(self, platform: str, conversation: str) -> Link | None:
         with self._sessions.begin() as db:
-            row = db.get(LinkRow, (platform, _key(conversation)))
+            row = db.get(LinkRow, (platform, channel_key(conversation)))
             if row is None:
                 return None
             quiz = QuizCard.model_validate_json(row.quiz_json) if row.quiz_json else None
             return Link(session_id=row.session_id, quiz=quiz)
 
-    def save(self, platform: str, conversation: str, *, session_id: str, quiz: QuizCard | None) -> None:
+    def save(self, platform: str, conversation: str, *, session_id: str, quiz: QuizCard | None,
+             owner: str = "local") -> None:
         try:
-            self._save(platform, conversation, session_id=session_id, quiz=quiz)
+            self._save(platform, conversation, session_id=session_id, quiz=quiz, owner=owner)
         except IntegrityError:  # another worker linked this new conversation first: update its row
-            self._save(platform, conversation, session_id=session_id, quiz=quiz)
+            self._save(platform, conversation, session_id=session_id, quiz=quiz, owner=owner)
 
-    def _save(self, platform: str, conversation: str, *, session_id: str, quiz: QuizCard | None) -> None:
-        quiz_json = quiz.model_dump_json() if quiz is not None else None
+    def _save(self, platform: str, conversation: str, *, session_id: str, quiz: QuizCard | None, owner: str) -> None:
         with self._sessions.begin() as db:
-            row = db.get(LinkRow, (platform, _key(conversation)), with_for_update=True)
-            if row is None:
-                db.add(LinkRow(platform=platform, conversation=_key(conversation), session_id=session_id,
-                               quiz_json=quiz_json))
-            else:
-                row.session_id, row.quiz_json, row.updated_at = session_id, quiz_json, _now()
+            save_link(db, platform, conversation, session_id=session_id, quiz=quiz, owner=owner)
 
     def claim(self, platform: str, event_id: str) -> bool:
         """True the first time an id is seen (by any worker), False for every repeat."""
         try:
             with self._sessions.begin() as db:
-                db.add(SeenRow(platform=platform, event_id=_key(event_id)))
+                db.add(SeenRow(platform=platform, event_id=channel_key(event_id)))
         except IntegrityError:
             return False
         return True
@@ -124,21 +85,3 @@ class ChannelLinks:
         with self._sessions.begin() as db:
             result = db.execute(delete(SeenRow).where(SeenRow.seen_at < _now() - SEEN_RETENTION))
             return int(getattr(result, "rowcount", 0) or 0)
-
-    def record_failure(self, failure: FailedDelivery) -> None:
-        with self._sessions.begin() as db:
-            db.add(FailedDeliveryRow(
-                platform=failure.platform, conversation=failure.conversation[:255], stage=failure.stage,
-                error=failure.error[:2000], payload_json=json.dumps(failure.payload, default=str),
-            ))
-
-    def failures(self, platform: str | None = None) -> list[FailedDelivery]:
-        query = select(FailedDeliveryRow).order_by(FailedDeliveryRow.id)
-        if platform is not None:
-            query = query.where(FailedDeliveryRow.platform == platform)
-        with self._sessions.begin() as db:
-            return [
-                FailedDelivery(platform=r.platform, conversation=r.conversation, stage=r.stage, error=r.error,
-                               payload=json.loads(r.payload_json))
-                for r in db.scalars(query)
-            ]

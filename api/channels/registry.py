@@ -20,3 +20,7 @@ CHANNELS: dict[str, type[Channel]] = {
 def build_channels(settings: Settings) -> dict[str, Channel]:
     """An instance of every platform whose secrets are configured; the others are off."""
     return {name: channel(settings) for name, channel in CHANNELS.items() if channel.configured(settings)}
+
+
+def any_channel_configured(settings: Settings) -> bool:
+    return any(channel.configured(settings) for channel in CHANNELS.values())

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Path
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from api.deps import StoreDep
+from api.deps import AuditDep, CallerDep, StoreDep
 from api.errors import ApiError, ErrorResponse
 from assistant.answer import Citation
 from assistant.tutor.models import Kind, RuleOutput, Topic
@@ -24,7 +24,8 @@ router = APIRouter(prefix="/v1", tags=["quiz"])
 
 _LEARNER = Field(
     pattern=LEARNER_ID.pattern,
-    description="An opaque id the client chooses (letters, digits, . _ -; at most 64): never a name or e-mail",
+    description="An opaque id the client chooses (letters, digits, . _ -; at most 64): never a name or e-mail. "
+                "It is the caller's own: the same id sent with another key names another learner",
     examples=["trainee-7f3a"],
 )
 
@@ -102,9 +103,12 @@ def question_out(stored: StoredQuestion) -> QuizQuestion:
 
 
 @router.post("/quiz", response_model=QuizQuestion, responses={422: {"model": ErrorResponse}})
-async def new_question(body: QuizRequest, tutor: TutorDep) -> QuizQuestion:
-    """A new question for the learner: a generated patient and a question the clinical rules answer."""
-    stored = await run_in_threadpool(tutor.ask, body.learner_id, topic=body.topic, seed=body.seed)
+async def new_question(body: QuizRequest, tutor: TutorDep, caller: CallerDep, audit: AuditDep) -> QuizQuestion:
+    """A new question for the learner: a generated patient and a question the clinical rules answer.
+    Learner ids are the caller's own: the same id sent with another key is another learner."""
+    stored = await run_in_threadpool(tutor.ask, body.learner_id, topic=body.topic, seed=body.seed,
+                                     owner=caller.owner)
+    await run_in_threadpool(audit.record, caller.owner, "create", "question", stored.id)
     return question_out(stored)
 
 
@@ -115,11 +119,15 @@ async def new_question(body: QuizRequest, tutor: TutorDep) -> QuizQuestion:
                422: {"model": ErrorResponse, "description": "Invalid body, or a reply that picks no option"}},
 )
 async def answer_question(question_id: Annotated[str, Path(max_length=40)], body: AnswerRequest,
-                          tutor: TutorDep) -> AnswerResult:
-    """Grade an answer: right or wrong, the explanation with citations, and the rule outputs behind it."""
-    graded = await run_in_threadpool(tutor.answer, question_id, body.answer)
+                          tutor: TutorDep, caller: CallerDep, audit: AuditDep) -> AnswerResult:
+    """Grade an answer: right or wrong, the explanation with citations, and the rule outputs behind it.
+    Only the principal that was asked the question may answer it."""
+    graded = await run_in_threadpool(tutor.answer, question_id, body.answer, owner=caller.owner)
     if graded is None:
+        if await run_in_threadpool(tutor.question, question_id) is not None:
+            await run_in_threadpool(audit.record, caller.owner, "answer", "question", question_id, "denied")
         raise ApiError(404, f"Question {question_id} does not exist.")
+    await run_in_threadpool(audit.record, caller.owner, "answer", "question", question_id)
     if graded.explanation is None:
         n = len(graded.question.question.options)
         raise ApiError(422, f"The answer picks no option: send a key (A-{chr(64 + n)}), a number (1-{n}) or the "
@@ -140,9 +148,14 @@ async def answer_question(question_id: Annotated[str, Path(max_length=40)], body
     responses={404: {"model": ErrorResponse, "description": "No question was ever asked of this learner"},
                422: {"model": ErrorResponse}},
 )
-async def learner_progress(learner_id: Annotated[str, Path(pattern=LEARNER_ID.pattern)], tutor: TutorDep) -> Progress:
-    """Per-topic scores and Leitner boxes, topics due next, the weakest topics and a summary."""
-    progress = await run_in_threadpool(tutor.progress, learner_id)
+async def learner_progress(learner_id: Annotated[str, Path(pattern=LEARNER_ID.pattern)], tutor: TutorDep,
+                           caller: CallerDep, audit: AuditDep) -> Progress:
+    """Per-topic scores and Leitner boxes, topics due next, the weakest topics and a summary: of the
+    caller's own learner of that id (admin keys: of whoever's it is)."""
+    progress = await run_in_threadpool(tutor.progress, learner_id, owner=caller.owner)
+    if progress is None and caller.admin:
+        progress = await run_in_threadpool(tutor.progress, learner_id, owner=None)
     if progress is None:
         raise ApiError(404, f"Learner {learner_id} has no questions yet; POST /v1/quiz starts one.")
+    await run_in_threadpool(audit.record, caller.owner, "read", "learner", learner_id)
     return progress

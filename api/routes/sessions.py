@@ -1,5 +1,10 @@
 """GET/PATCH/DELETE /v1/sessions/{id}: a session's transcript and patient facts, their correction, or
-their erasure."""
+their erasure.
+
+A session belongs to the principal that created it. Anyone else gets the same 404 as for an id that
+never existed, so ids say nothing; admin keys may read (never change) any session. Every access is
+written to the audit log (with no text).
+"""
 
 from __future__ import annotations
 
@@ -10,10 +15,11 @@ from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, ValidationError
 
-from api.deps import StoreDep
+from api.deps import AuditDep, Caller, CallerDep, StoreDep
 from api.errors import ApiError, ErrorResponse, FieldProblem, error_response
 from assistant.answer import Citation, citations_for
-from assistant.sessions import SessionRecord
+from assistant.db.audit import Action, AuditLog
+from assistant.sessions import SessionRecord, SessionStore
 from knowledge.pack import default_pack
 from tools.profile import PatientProfile, profile_problems
 
@@ -61,23 +67,34 @@ def _missing(session_id: str) -> ApiError:
     return ApiError(404, f"Session {session_id} does not exist or has expired.")
 
 
-@router.get("/{session_id}", response_model=SessionOut, responses={404: {"model": ErrorResponse}})
-def get_session(session_id: str, store: StoreDep) -> SessionOut:
+def owned_session(store: SessionStore, audit: AuditLog, caller: Caller, session_id: str, action: Action) -> \
+        SessionRecord:
+    """The session if ``caller`` may do ``action`` on it (admins may read any); otherwise a 404 that is the
+    same whether the id is another principal's or nobody's."""
     record = store.get(session_id)
-    if record is None:
+    allowed = record is not None and (caller.may_read(record.owner) if action == "read" else
+                                      record.owner == caller.owner)
+    if record is None or not allowed:
+        if record is not None:
+            audit.record(caller.owner, action, "session", session_id, "denied")
         raise _missing(session_id)
-    return _session_out(record)
+    audit.record(caller.owner, action, "session", session_id)
+    return record
+
+
+@router.get("/{session_id}", response_model=SessionOut, responses={404: {"model": ErrorResponse}})
+def get_session(session_id: str, store: StoreDep, audit: AuditDep, caller: CallerDep) -> SessionOut:
+    return _session_out(owned_session(store, audit, caller, session_id, "read"))
 
 
 @router.patch(
     "/{session_id}", response_model=SessionOut,
     responses={404: {"model": ErrorResponse}, 422: {"model": ErrorResponse}},
 )
-def correct_patient(session_id: str, body: PatientPatch, store: StoreDep) -> SessionOut | JSONResponse:
+def correct_patient(session_id: str, body: PatientPatch, store: StoreDep, audit: AuditDep,
+                    caller: CallerDep) -> SessionOut | JSONResponse:
     """Correct or remove patient facts (a widget's fact chips); the next chat turn reasons with them."""
-    record = store.get(session_id)
-    if record is None:
-        raise _missing(session_id)
+    record = owned_session(store, audit, caller, session_id, "update")
     try:
         profile = PatientProfile.model_validate({**record.patient, **body.patient})
     except ValidationError as exc:
@@ -86,14 +103,18 @@ def correct_patient(session_id: str, body: PatientPatch, store: StoreDep) -> Ses
                   for name, problem in profile_problems(exc)]
         summary = "; ".join(f"{f.field}: {f.problem}" for f in fields[:3])
         return error_response(422, f"Invalid input: {summary}", fields=fields)
-    updated = store.update_patient(session_id, profile.model_dump(mode="json", exclude_none=True))
+    updated = store.update_patient(session_id, profile.model_dump(mode="json", exclude_none=True), owner=caller.owner)
     if updated is None:
         raise _missing(session_id)
     return _session_out(updated)
 
 
 @router.delete("/{session_id}", status_code=204, responses={404: {"model": ErrorResponse}})
-def delete_session(session_id: str, store: StoreDep) -> Response:
-    if not store.delete(session_id):
+def delete_session(session_id: str, store: StoreDep, audit: AuditDep, caller: CallerDep) -> Response:
+    owner = store.owner_of(session_id)
+    if not store.delete(session_id, owner=caller.owner):
+        if owner is not None:
+            audit.record(caller.owner, "erase", "session", session_id, "denied")
         raise ApiError(404, f"Session {session_id} does not exist.")
+    audit.record(caller.owner, "erase", "session", session_id)
     return Response(status_code=204)

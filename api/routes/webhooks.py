@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from fastapi import APIRouter, BackgroundTasks, FastAPI, Request, Response
+from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from api.channels.base import BadPayload, Channel, Unauthorized, WebhookRequest
@@ -30,20 +30,22 @@ _ERRORS: dict[int | str, dict[str, object]] = {
 }
 
 
-def app_hub(app: FastAPI) -> ChannelHub:
-    """One hub per app, built on first use from the app's settings: the webhooks and the connections
-    we open ourselves (Socket Mode, long polling) share it, so they share deduplication and sessions."""
+def channel_hub(app: FastAPI) -> ChannelHub:
+    """One hub per app, built on first use from the app's settings, with its workers started: the
+    webhooks and the connections we open ourselves (Socket Mode, long polling) share it, so they
+    share deduplication and sessions."""
     with _hub_lock:
         hub: ChannelHub | None = getattr(app.state, "rrall_channels", None)
         if hub is None:
             state: AppState = app.state.rrall
             hub = ChannelHub(state)
             app.state.rrall_channels = hub
-        return hub
+    hub.start()
+    return hub
 
 
 def _hub(request: Request) -> ChannelHub:
-    return app_hub(request.app)
+    return channel_hub(request.app)
 
 
 async def _incoming(request: Request) -> WebhookRequest:
@@ -62,7 +64,7 @@ def _channel(request: Request, platform: str) -> tuple[ChannelHub, Channel]:
 
 
 @router.post("/webhooks/{platform}", responses=_ERRORS, summary="A messaging platform's webhook")
-async def receive(platform: str, request: Request, background: BackgroundTasks) -> Response:
+async def receive(platform: str, request: Request) -> Response:
     hub, channel = _channel(request, platform)
     incoming = await _incoming(request)
     try:
@@ -78,9 +80,8 @@ async def receive(platform: str, request: Request, background: BackgroundTasks) 
         raise ApiError(401, "Unsigned, forged or replayed request.") from exc
     except BadPayload as exc:
         raise ApiError(400, f"Malformed {platform} payload: {exc}.") from exc
-    if channel.replies_later:
-        for message in accepted:
-            background.add_task(hub.schedule(channel, message))
+    if channel.replies_later:  # kept in the inbox already: the workers answer it
+        hub.wake()
         return channel.acknowledge(incoming, accepted)
     answered = [(message, await run_in_threadpool(hub.safe_answer, channel, message)) for message in accepted]
     return channel.reply(answered)

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from assistant.cli import assess, chat, connect, evaluate, knowledge, mcp, quiz, serve
+from assistant.cli import assess, audit, chat, connect, database, deliveries, evaluate, knowledge, mcp, quiz, serve
 
 
 class _Group(click.Group):
@@ -37,7 +37,7 @@ def cli() -> None:
     """
 
 
-for module in (serve, connect, chat, knowledge, evaluate, assess, quiz, mcp):
+for module in (serve, connect, chat, knowledge, evaluate, assess, quiz, mcp, database, audit, deliveries):
     for command in module.COMMANDS:
         cli.add_command(command)
 

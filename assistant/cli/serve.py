@@ -36,6 +36,21 @@ def _multiprocess_metrics(settings: Settings, workers: int) -> Path | None:
     return path
 
 
+def _check_database(settings: Settings) -> None:
+    """SQLite upgrades itself here, once, before the workers start; any other database must already
+    be at this version's revision (`assistant db upgrade`), or serving it would break on old tables."""
+    from assistant.db.engine import is_sqlite, make_engine
+    from assistant.db.migrate import SchemaBehind, ensure_schema
+
+    url = settings.session_database_url
+    if is_sqlite(url):
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        ensure_schema(make_engine(url))
+    except SchemaBehind as exc:
+        raise click.ClickException(f"refusing to start: {exc}") from exc
+
+
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port.")
@@ -62,6 +77,7 @@ def serve(host: str, port: int, workers: int) -> None:
         # Each worker would poll, and Telegram answers all but one getUpdates with 409 Conflict.
         raise click.UsageError("Telegram polling needs one poller: use --workers 1, or set "
                                "RRALL_CONNECT_IN_SERVE=false and run `assistant connect telegram` beside it")
+    _check_database(settings)
     if metrics_dir := _multiprocess_metrics(settings, workers):
         click.echo(f"note: {workers} workers; /metrics adds up their values kept in {metrics_dir}", err=True)
     uvicorn.run(

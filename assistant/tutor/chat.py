@@ -80,7 +80,7 @@ def quiz_turn(
     fields: dict[str, Any]
     if intent.kind == "quiz":
         # Options render as buttons (widget) or a numbered list (messaging): the chat asks multiple choice.
-        stored = tutor.ask(learner_of(record), topic=topic_in(text), free_text=False)
+        stored = tutor.ask(learner_of(record), topic=topic_in(text), free_text=False, owner=record.owner)
         state[STATE_KEY] = {"question_id": stored.id}
         fields = {"answer": f"{stored.question.vignette}\n\n**{stored.question.prompt}**", "quiz": card(stored),
                   "intent": "quiz",
@@ -91,7 +91,7 @@ def quiz_turn(
         fields = {"answer": "Question skipped. Say \"quiz me\" (or \"quiz me on toxicity\") for another.",
                   "intent": "quiz_skipped"}
     else:
-        fields = _graded(tutor.answer(str(pending.get("question_id", "")), text), state)
+        fields = _graded(tutor.answer(str(pending.get("question_id", "")), text, owner=record.owner), state)
     return ChatResponse.model_validate(
         {"citations": [], "tool_calls": [], **fields, "session_id": record.id, "patient": record.patient})
 

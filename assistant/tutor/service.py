@@ -42,11 +42,11 @@ class Tutor:
         self.pack = pack or default_pack()
 
     def ask(self, learner_id: str, *, topic: Topic | None = None, seed: int | None = None,
-            free_text: bool | None = None) -> StoredQuestion:
+            free_text: bool | None = None, owner: str = "local") -> StoredQuestion:
         """A new question for the learner. Without a topic the schedule picks one (weak, due topics
         first); without a seed a random one is drawn (it is returned, so the question can be rebuilt)."""
         seed = secrets.randbelow(MAX_SEED + 1) if seed is None else seed
-        memories = schedule.memories(self.store.answers(learner_id))
+        memories = schedule.memories(self.store.answers(learner_id, owner=owner))
         if topic is None:
             topic = schedule.pick_topic(memories, datetime.now(UTC), random.Random(f"rrall-tutor-schedule:{seed}"))
         # The learner's record on the topic sets the difficulty; a channel's choice of form wins (buttons).
@@ -55,16 +55,16 @@ class Tutor:
         question = generate(seed, topic, free_text=shape.free_text if free_text is None else free_text,
                             distractors=shape.distractor_facts)
         question = difficulty.with_options(question, shape.options).model_copy(update={"difficulty": level})
-        return self.store.add_question(learner_id, question)
+        return self.store.add_question(learner_id, question, owner=owner)
 
     def question(self, question_id: str) -> StoredQuestion | None:
         return self.store.question(question_id)
 
-    def answer(self, question_id: str, answer: str) -> Graded | None:
-        """Grade an answer (None for an unknown question). A reply that picks no option is returned
-        ungraded (``grade.recognised`` False) and not counted."""
+    def answer(self, question_id: str, answer: str, *, owner: str | None = None) -> Graded | None:
+        """Grade an answer (None for an unknown question, or, with ``owner``, another principal's).
+        A reply that picks no option is returned ungraded (``grade.recognised`` False) and not counted."""
         stored = self.store.question(question_id)
-        if stored is None:
+        if stored is None or owner not in (None, stored.owner):
             return None
         verdict = grade(stored.question, answer)
         if not verdict.recognised:
@@ -73,12 +73,13 @@ class Tutor:
         return Graded(question=stored, grade=verdict, explanation=explain(stored.question, verdict, self.pack),
                       recorded=recorded)
 
-    def progress(self, learner_id: str) -> schedule.Progress | None:
-        found = self.store.learner(learner_id)
+    def progress(self, learner_id: str, *, owner: str | None = "local") -> schedule.Progress | None:
+        """``owner=None``: whoever owns it (admin keys, for audit)."""
+        found = self.store.learner(learner_id, owner=owner)
         if found is None:
             return None
         _states, asked = found
-        return schedule.progress(learner_id, self.store.answers(learner_id), asked)
+        return schedule.progress(learner_id, self.store.answers(learner_id, owner=owner), asked)
 
 
 @lru_cache(maxsize=8)

@@ -1,6 +1,7 @@
 """Learner progress in SQL, on the session store's engine (SQLite by default), in the tutor's own tables.
 
-A learner is an opaque id chosen by the client: no name, no e-mail. What is kept per learner is the
+A learner is an opaque id chosen by the client: no name, no e-mail. It is namespaced by the principal
+that chose it (``learner_key``): the same id from two API keys is two learners. What is kept per learner is the
 count of questions asked, per-topic scores and Leitner boxes, and the questions themselves (so an
 answer can be graded later, by any worker). Free-text answers are not stored: only right or wrong
 and the option chosen.
@@ -8,100 +9,69 @@ and the option chosen.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import cast
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, select
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
+from assistant.db.migrate import ensure_schema
+from assistant.db.tables import LearnerRow, QuestionRow, TopicRow
+from assistant.db.tables import now as _now
 from assistant.tutor.models import Grade, Question, Topic
 from assistant.tutor.schedule import Review, TopicState, record
-
-
-class _Base(DeclarativeBase):
-    pass
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-class LearnerRow(_Base):
-    __tablename__ = "tutor_learners"
-
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    asked: Mapped[int] = mapped_column(Integer, default=0)
-
-
-class TopicRow(_Base):
-    __tablename__ = "tutor_topics"
-
-    learner_id: Mapped[str] = mapped_column(ForeignKey("tutor_learners.id", ondelete="CASCADE"), primary_key=True)
-    topic: Mapped[str] = mapped_column(String(16), primary_key=True)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    correct: Mapped[int] = mapped_column(Integer, default=0)
-    box: Mapped[int] = mapped_column(Integer, default=1)
-    last_seen: Mapped[int | None] = mapped_column(Integer, nullable=True)
-
-
-class QuestionRow(_Base):
-    __tablename__ = "tutor_questions"
-
-    id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    learner_id: Mapped[str] = mapped_column(ForeignKey("tutor_learners.id", ondelete="CASCADE"), index=True)
-    topic: Mapped[str] = mapped_column(String(16))
-    kind: Mapped[str] = mapped_column(String(32))
-    seed: Mapped[int] = mapped_column(Integer)
-    tick: Mapped[int] = mapped_column(Integer)
-    payload: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    correct: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
-    chosen: Mapped[str | None] = mapped_column(String(4), nullable=True)
 
 
 @dataclass(frozen=True)
 class StoredQuestion:
     id: str
-    learner_id: str
+    learner_id: str  # the client's id, as it chose it
     question: Question
     answered: bool
+    owner: str = "local"
 
 
 def new_question_id() -> str:
     return "q_" + secrets.token_urlsafe(12)
 
 
+def learner_key(owner: str, learner_id: str) -> str:
+    """The stored id of ``owner``'s learner ``learner_id``: fixed length, and unguessable from the id alone."""
+    return "l_" + hashlib.sha256(f"{owner}\n{learner_id}".encode()).hexdigest()[:40]
+
+
 class TutorStore:
     def __init__(self, engine: Engine) -> None:
-        _Base.metadata.create_all(engine)
+        ensure_schema(engine)
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
-    def add_question(self, learner_id: str, question: Question) -> StoredQuestion:
-        """Keep a question asked of ``learner_id`` (created on first use) and count it."""
+    def add_question(self, learner_id: str, question: Question, *, owner: str = "local") -> StoredQuestion:
+        """Keep a question asked of ``owner``'s ``learner_id`` (created on first use) and count it."""
+        key = learner_key(owner, learner_id)
         with self._sessions.begin() as db:
-            learner = db.get(LearnerRow, learner_id, with_for_update=True)
+            learner = db.get(LearnerRow, key, with_for_update=True)
             if learner is None:
-                learner = LearnerRow(id=learner_id, asked=0)
+                learner = LearnerRow(id=key, owner=owner, client_id=learner_id, asked=0)
                 db.add(learner)
             learner.asked += 1
-            row = QuestionRow(id=new_question_id(), learner_id=learner_id, topic=question.topic, kind=question.kind,
+            row = QuestionRow(id=new_question_id(), learner_id=key, topic=question.topic, kind=question.kind,
                               seed=question.seed, tick=learner.asked, payload=question.model_dump_json())
             db.add(row)
-            return StoredQuestion(id=row.id, learner_id=learner_id, question=question, answered=False)
+            return StoredQuestion(id=row.id, learner_id=learner_id, question=question, answered=False, owner=owner)
 
     def question(self, question_id: str) -> StoredQuestion | None:
         with self._sessions.begin() as db:
             row = db.get(QuestionRow, question_id)
             if row is None:
                 return None
-            return StoredQuestion(id=row.id, learner_id=row.learner_id,
-                                  question=Question.model_validate_json(row.payload),
-                                  answered=row.answered_at is not None)
+            learner = db.get(LearnerRow, row.learner_id)
+            owner = learner.owner if learner else "legacy"
+            client_id = (learner.client_id if learner else None) or row.learner_id
+            return StoredQuestion(id=row.id, learner_id=client_id, question=Question.model_validate_json(row.payload),
+                                  answered=row.answered_at is not None, owner=owner)
 
     def record_answer(self, question_id: str, grade: Grade) -> bool:
         """Score the first answer to a question; later answers are graded but not counted again.
@@ -120,25 +90,36 @@ class TutorStore:
                 state.attempts, state.correct, state.box, state.last_seen)
             return True
 
-    def learner(self, learner_id: str) -> tuple[dict[Topic, TopicState], int] | None:
-        """Per-topic states and the number of questions asked; None for an unknown learner."""
+    def learner(self, learner_id: str, *, owner: str | None = "local") -> tuple[dict[Topic, TopicState], int] | None:
+        """Per-topic states and the number of questions asked; None for an unknown learner.
+        ``owner=None`` (an admin reading for audit) finds the oldest learner of that id, whoever owns it."""
         with self._sessions.begin() as db:
-            learner = db.get(LearnerRow, learner_id)
+            learner = _learner_row(db, learner_id, owner)
             if learner is None:
                 return None
-            rows = db.scalars(select(TopicRow).where(TopicRow.learner_id == learner_id))
+            rows = db.scalars(select(TopicRow).where(TopicRow.learner_id == learner.id))
             states = {s.topic: s for s in (_state(r) for r in rows)}
             return states, learner.asked
 
-
-    def answers(self, learner_id: str) -> list[Review]:
-        """The learner's first answers (topic, when, right or wrong), oldest first: what FSRS replays."""
+    def answers(self, learner_id: str, *, owner: str | None = "local") -> list[Review]:
+        """``owner``'s learner's first answers (topic, when, right or wrong), oldest first: what FSRS
+        replays. ``owner=None``, as for ``learner``."""
         with self._sessions.begin() as db:
+            learner = _learner_row(db, learner_id, owner)
+            if learner is None:
+                return []
             rows = db.execute(select(QuestionRow.topic, QuestionRow.answered_at, QuestionRow.correct)
-                              .where(QuestionRow.learner_id == learner_id, QuestionRow.answered_at.is_not(None))
+                              .where(QuestionRow.learner_id == learner.id, QuestionRow.answered_at.is_not(None))
                               .order_by(QuestionRow.answered_at))
             return [Review(topic=cast(Topic, topic), at=at, correct=bool(correct)) for topic, at, correct in rows
                     if at is not None]
+
+
+def _learner_row(db: Session, learner_id: str, owner: str | None) -> LearnerRow | None:
+    if owner is None:
+        return db.scalars(select(LearnerRow).where(LearnerRow.client_id == learner_id)
+                          .order_by(LearnerRow.created_at).limit(1)).first()
+    return db.get(LearnerRow, learner_key(owner, learner_id))
 
 
 def _state(row: TopicRow) -> TopicState:

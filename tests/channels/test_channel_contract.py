@@ -128,7 +128,7 @@ def test_reply_that_keeps_failing_is_logged_and_kept(async_driver: Driver, fake:
     assert async_driver.replies(conversation) == []
     errors = [r for r in caplog.records if r.levelno == logging.ERROR]
     assert errors and conversation in errors[0].getMessage()
-    kept = [f for f in live.hub.links.failures(async_driver.platform) if conversation in f.conversation]
+    kept = [f for f in live.hub.outbox.failures(async_driver.platform) if conversation in f.conversation]
     assert kept and kept[0].stage == "deliver" and kept[0].payload["outbound"]
 
 

@@ -3,6 +3,10 @@ expired sessions, and an engine failure that still reaches the user and is kept.
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -10,9 +14,10 @@ from typing import Any
 
 import pytest
 
-from api.channels.base import Channel, Inbound, Outbound, Parsed, WebhookRequest
+from api.channels.base import Channel, DeliveryError, Inbound, Outbound, Parsed, WebhookRequest
 from api.channels.hub import APOLOGY, ChannelHub, quiz_choice
 from assistant.answer import ChatResponse, QuizCard, QuizOption
+from assistant.db.audit import AuditLog
 from assistant.engine import SessionNotFound
 from assistant.sessions import SessionStore
 from assistant.settings import Settings
@@ -73,9 +78,17 @@ def test_a_conversation_keeps_its_session(setup: tuple[ChannelHub, StubEngine, R
     hub, engine, channel = setup
     first = hub.answer(channel, Inbound(conversation="c1", text="62yo first relapse"))
     hub.answer(channel, Inbound(conversation="c1", text="CD22 40%"))
-    hub.answer(channel, Inbound(conversation="c2", text="hello"))
-    sessions = [sid for _, sid in engine.received]
-    assert sessions[0] == first.session_id == sessions[1] and sessions[2] not in (None, first.session_id)
+    other = hub.answer(channel, Inbound(conversation="c2", text="hello"))
+    assert [sid for _, sid in engine.received] == [first.session_id, first.session_id, other.session_id]
+    assert other.session_id != first.session_id
+
+
+def test_a_conversations_sessions_are_owned_by_the_platform_identity(
+    setup: tuple[ChannelHub, StubEngine, RecordingChannel]
+) -> None:
+    hub, _, channel = setup
+    session_id = hub.answer(channel, Inbound(conversation="c1", text="hello")).session_id
+    assert hub.state.store.owner_of(session_id) == "platform:recording:c1"
 
 
 def test_quiz_reply_by_number_sends_the_options_key(setup: tuple[ChannelHub, StubEngine, RecordingChannel]) -> None:
@@ -111,7 +124,7 @@ def test_engine_failure_still_answers_and_keeps_the_message(
     engine.fail = True
     hub.answer_and_deliver(channel, Inbound(conversation="c9", text="What is CRS?", reply_to={"chat": 9}))
     assert channel.sent == [APOLOGY]
-    [kept] = hub.links.failures("recording")
+    [kept] = hub.outbox.failures("recording")
     assert kept.stage == "answer" and kept.conversation == "c9"
     assert kept.payload["text"] == "What is CRS?" and kept.payload["reply_to"] == {"chat": 9}
 
@@ -130,3 +143,51 @@ def test_ids_longer_than_their_column_still_work(setup: tuple[ChannelHub, StubEn
     hub.answer(channel, Inbound(conversation=conversation, text="again"))
     assert engine.received[-1] == ("again", first.session_id)
     assert hub.links.claim("teams", conversation) is True and hub.links.claim("teams", conversation) is False
+
+
+class RefusingChannel(RecordingChannel):
+    """A platform that refuses every reply until told otherwise."""
+
+    name = "refusing"
+    refuse = True
+
+    def deliver(self, message: Inbound, outbound: Outbound) -> None:
+        if self.refuse:
+            raise DeliveryError("chat not found", retryable=False)
+        super().deliver(message, outbound)
+
+
+def _assistant(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "RRALL_DATA_DIR": str(tmp_path), "RRALL_DATABASE_URL": f"sqlite:///{tmp_path / 'links.db'}"}
+    return subprocess.run([sys.executable, "-c", "from assistant.cli import main; main()", *args],
+                          capture_output=True, text=True, env=env, timeout=60)
+
+
+def test_a_reply_failed_for_good_is_listed_and_sent_again_by_assistant_deliveries(
+    setup: tuple[ChannelHub, StubEngine, RecordingChannel], tmp_path: Path
+) -> None:
+    hub, _, _ = setup
+    channel = RefusingChannel(hub.state.settings)
+    hub.answer_and_deliver(channel, Inbound(conversation="c5", text="What is CRS?", event_id="u-5"))
+    listed = _assistant(tmp_path, "deliveries", "list", "--json")
+    assert listed.returncode == 0, listed.stderr
+    [entry] = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert entry["id"].startswith("deliver:") and entry["platform"] == "refusing" and "CRS" not in listed.stdout
+    retried = _assistant(tmp_path, "deliveries", "retry", entry["id"])
+    assert retried.returncode == 0 and retried.stdout.startswith("1 queued")
+    channel.refuse = False
+    while hub.work_once():
+        pass
+    assert channel.sent == ["echo What is CRS?"]
+    assert hub.outbox.failures() == [] and hub.in_flight == 0
+    assert _assistant(tmp_path, "deliveries", "retry").returncode != 0  # names nothing: a usage error
+
+
+def test_a_platform_turn_is_audited_under_its_conversation(
+    setup: tuple[ChannelHub, StubEngine, RecordingChannel]
+) -> None:
+    hub, _, channel = setup
+    hub.answer_and_deliver(channel, Inbound(conversation="c7", text="What is CRS?", event_id="u-7"))
+    [entry] = AuditLog(hub.state.store.engine).entries(principal="platform:recording:c7")
+    assert (entry.action, entry.resource, entry.outcome) == ("continue", "session", "ok")
+    assert channel.sent == ["echo What is CRS?"]

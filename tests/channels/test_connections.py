@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from api.channels.connect import configured
-from api.routes.webhooks import app_hub
+from api.routes.webhooks import channel_hub
 from assistant.cli import cli
 from tests.channels.drivers import SlackDriver, TelegramDriver
 from tests.channels.fake_platform import FakePlatform
@@ -99,7 +99,7 @@ def test_socket_mode_and_the_webhook_share_one_session_per_conversation(connecte
     channel = slack.new_conversation()
     socket_server.send(_envelope(slack.event("62-year-old, CD22 95%", channel), "env-4"))
     _until(lambda: bool(slack.replies(channel)))
-    hub = app_hub(connected.app)
+    hub = channel_hub(connected.app)
     conversation = f"T0RRALL01:{channel}:{slack._threads[channel]}"  # team:channel:thread, as Slack keys it
     first = hub.links.get("slack", conversation)
     assert first is not None
@@ -139,10 +139,10 @@ def test_polling_keeps_the_conversation_in_one_session(connected: LiveApp, fake:
     chat = telegram.new_conversation()
     fake.queue_update(telegram.update("62-year-old, first relapse, CD22 95%", chat))
     _until(lambda: len(telegram.replies(chat)) >= 1)
-    first = app_hub(connected.app).links.get("telegram", chat)
+    first = channel_hub(connected.app).links.get("telegram", chat)
     fake.queue_update(telegram.update("which agent fits?", chat))
     _until(lambda: len(telegram.replies(chat)) >= 2)
-    again = app_hub(connected.app).links.get("telegram", chat)
+    again = channel_hub(connected.app).links.get("telegram", chat)
     assert first is not None and again is not None and again.session_id == first.session_id
 
 

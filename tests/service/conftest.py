@@ -13,10 +13,29 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from assistant.settings import Settings
+from tests.channels.fake_platform import FakePlatform
+from tests.service.servers import postgres_bindir, postgres_server
 
 KEY = "test-api-key-0123456789"
 WIDGET_KEY = "pk_widget_public_key"
 ORIGIN = "https://intranet.example.org"
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[str]:
+    """One throwaway PostgreSQL server for the whole run; tests take fresh databases on it."""
+    if postgres_bindir() is None:
+        pytest.skip("PostgreSQL server binaries not installed (.ci/run installs the Debian package)")
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture
+def fake() -> Iterator[FakePlatform]:
+    """The messaging platforms' APIs on loopback, recording every call (tests/channels/fake_platform.py)."""
+    platform = FakePlatform().start()
+    yield platform
+    platform.stop()
 
 
 def service_settings(data_dir: Path, db_dir: Path, **overrides: Any) -> Settings:

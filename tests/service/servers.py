@@ -81,6 +81,33 @@ def postgres_server() -> Iterator[str]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+_DATABASES = iter(range(100_000))
+
+
+def fresh_database(server: str) -> str:
+    """A new, empty database on the cluster at ``server``; returns its URL."""
+    from sqlalchemy import create_engine, text
+
+    name = f"rrall_{os.getpid()}_{next(_DATABASES)}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as db:
+        db.execute(text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    return server.rsplit("/", 1)[0] + f"/{name}"
+
+
+def migrated_database(server: str) -> str:
+    """A new database upgraded to the current schema, as `assistant db upgrade` leaves it."""
+    from assistant.db.engine import make_engine
+    from assistant.db.migrate import upgrade
+
+    url = fresh_database(server)
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    return url
+
+
 def _run(command: list[str]) -> None:
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode:
@@ -108,8 +135,16 @@ def chroma_server(tmp: Path) -> Iterator[str]:
 @contextmanager
 def assistant_serve(data_dir: Path, *, workers: int, env: dict[str, str] | None = None) -> Iterator[tuple[str, Path]]:
     """`assistant serve --workers N` as a real process; yields its URL and the file its JSON logs go to."""
+    with serve_process(data_dir, workers=workers, env=env) as (base, log, _):
+        yield base, log
+
+
+@contextmanager
+def serve_process(data_dir: Path, *, workers: int, env: dict[str, str] | None = None,
+                  log_name: str = "serve.log") -> Iterator[tuple[str, Path, subprocess.Popen[bytes]]]:
+    """`assistant serve` as a real process; yields its URL, its log file and the process (to kill)."""
     port = free_port()
-    log = data_dir / "serve.log"
+    log = data_dir / log_name
     environment = {**os.environ, "RRALL_DATA_DIR": str(data_dir), **(env or {})}
     environment.pop("PROMETHEUS_MULTIPROC_DIR", None)
     command = [sys.executable, "-c", "from assistant.cli import main; main()", "serve", "--port", str(port),
@@ -120,7 +155,7 @@ def assistant_serve(data_dir: Path, *, workers: int, env: dict[str, str] | None 
     try:
         _wait(f"{base}/healthz", proc, 120, log=log)
         _wait_for_index(log, workers, proc, 120)
-        yield base, log
+        yield base, log, proc
     finally:
         _stop(proc)
 

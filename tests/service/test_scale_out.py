@@ -17,41 +17,32 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
-from sqlalchemy import create_engine, text, update
+from sqlalchemy import update
 
 from assistant.sessions import SessionRow, SessionStore
 from knowledge.index import open_retriever
 from tests.live import live_server
 from tests.service.conftest import wait_ready
-from tests.service.servers import assistant_serve, chroma_server, postgres_bindir, postgres_server
+from tests.service.servers import assistant_serve, chroma_server, migrated_database
 
 pytestmark = pytest.mark.slow
 
-_DATABASES = iter(range(10_000))
 # A generous timeout: the machine may be busy, and these tests are about correctness, not speed. No
 # keep-alive: each request is a new connection, which either worker may accept.
 _client = httpx.Client(timeout=60, limits=httpx.Limits(max_keepalive_connections=0))
 
 
 @pytest.fixture(scope="module")
-def postgres() -> Iterator[str]:
-    if postgres_bindir() is None:
-        pytest.skip("PostgreSQL server binaries not installed (.ci/run installs the Debian package)")
-    with postgres_server() as url:
-        yield url
+def postgres(postgres_cluster: str) -> str:
+    """A database migrated by `assistant db upgrade`, as an operator leaves it before starting."""
+    return migrated_database(postgres_cluster)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'sessions.sqlite3'}"
-    server: str = request.getfixturevalue("postgres")
-    name = f"rrall_{next(_DATABASES)}"  # a fresh database per test
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as db:
-        db.execute(text(f"CREATE DATABASE {name}"))
-    admin.dispose()
-    return server.rsplit("/", 1)[0] + f"/{name}"
+    return migrated_database(request.getfixturevalue("postgres_cluster"))  # a fresh database per test
 
 
 def _store(url: str) -> SessionStore:

@@ -1,0 +1,1 @@
+"""The one database of the service: its tables (``tables``), engines (``engine``) and migrations."""
