@@ -183,9 +183,14 @@ class OutOfScopeOutcome(BaseModel):
     after_review: bool
     refused: bool
     cited_review: list[str]
+    marked_later: bool = Field(default=False, description="Answered from the dated updates, marked as after the review")
 
     @property
     def passed(self) -> bool:
+        # Something that came after the review is handled honestly when the answer says the review
+        # predates it, or answers from the dated updates source and says so ("Since the review").
+        if self.after_review and self.marked_later:
+            return True
         return self.refused and not self.cited_review
 
 
@@ -264,10 +269,12 @@ def run_split(split: Split, engine: Engine | None, retriever: Retriever | None =
             response = engine.respond(oos.question)
             citations = list(_get(response, "citations", None) or [])
             cited = [str(_get(c, "passage_id")) for c in review_citations(citations)]
+            answer = str(_get(response, "answer", ""))
+            later = any((_get(c, "source", None) or "review") != "review" for c in citations)
             out_of_scope.append(
                 OutOfScopeOutcome(
-                    id=oos.id, after_review=oos.after_review,
-                    refused=is_refusal(str(_get(response, "answer", ""))), cited_review=cited,
+                    id=oos.id, after_review=oos.after_review, refused=is_refusal(answer), cited_review=cited,
+                    marked_later=later and "since the review" in fold(answer),
                 )
             )
         for vignette in split.vignettes:

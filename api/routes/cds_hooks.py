@@ -18,7 +18,7 @@ from fastapi.routing import APIRoute
 
 from api.cached import per_app
 from api.channels.links import ChannelLinks
-from api.deps import SettingsDep, StateDep
+from api.deps import SettingsDep, StateDep, get_caller
 from api.errors import ApiError, ErrorResponse, error_response, validation_fields
 from api.fhir.cards import build_cards
 from api.fhir.feedback import FeedbackStore
@@ -109,7 +109,8 @@ async def call_service(
     if assessment is not None:
         principal = getattr(request.state, "principal", None)
         links = per_app(request, "conversation_links", lambda: ChannelLinks(state.store.engine))
-        session_id = await run_in_threadpool(_patient_session, state, links, record, body, principal)
+        owner = get_caller(request, settings).owner
+        session_id = await run_in_threadpool(_patient_session, state, links, record, body, principal, owner)
         session_url = f"{base}/widget?session={session_id}"
     cards = build_cards(record, assessment, pack=default_pack(), base_url=base, hook_instance=body.hookInstance,
                         session_url=session_url)
@@ -117,7 +118,7 @@ async def call_service(
 
 
 def _patient_session(
-    state: AppState, links: ChannelLinks, record: MappedRecord, body: HookRequest, principal: str | None
+    state: AppState, links: ChannelLinks, record: MappedRecord, body: HookRequest, principal: str | None, owner: str
 ) -> str:
     """The chat session of this EHR patient (one per key, FHIR server and patient), with the record's facts
     over any the clinician added in the widget."""
@@ -127,9 +128,9 @@ def _patient_session(
     if link is not None and (session := state.store.get(link.session_id)) is not None:
         state.store.update_patient(session.id, {**session.patient, **facts})
         return session.id
-    created = state.store.create()
+    created = state.store.create(owner=owner)  # the caller's: its widget link opens it with the same key
     state.store.update_patient(created.id, facts)
-    links.save(_LINKS, conversation, session_id=created.id, quiz=None)
+    links.save(_LINKS, conversation, session_id=created.id, quiz=None, owner=owner)
     return created.id
 
 

@@ -19,7 +19,7 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 from api.cached import per_app
 from api.channels.links import ChannelLinks
 from api.channels.render import answer_markdown
-from api.deps import EngineDep, StateDep
+from api.deps import CallerDep, EngineDep, StateDep
 from api.errors import ApiError, ErrorResponse
 from api.openai_compat import (
     AssistantMessage,
@@ -58,12 +58,16 @@ async def models() -> ModelList:
     summary="OpenAI-compatible chat completion (the last user message is the turn)",
 )
 async def chat_completions(
-    body: ChatCompletionRequest, request: Request, engine: EngineDep, state: StateDep
+    body: ChatCompletionRequest, request: Request, engine: EngineDep, state: StateDep, caller: CallerDep
 ) -> JSONResponse | EventSourceResponse:
     principal = getattr(request.state, "principal", None)
     links = per_app(request, "conversation_links", lambda: ChannelLinks(state.store.engine))
+    if body.session_id is not None and state.store.owner_of(body.session_id) != caller.owner:
+        # Another principal's session is as unknown as one that never existed (ids leak nothing).
+        raise ApiError(404, f"Session {body.session_id} does not exist or has expired; omit session_id to start "
+                            "anew.")
     try:
-        response = await run_in_threadpool(_answer, engine, links, body, principal)
+        response = await run_in_threadpool(_answer, engine, links, body, principal, caller.owner)
     except SessionNotFound as exc:
         raise ApiError(404, f"Session {exc} does not exist or has expired; omit session_id to start anew.") \
             from exc
@@ -82,8 +86,12 @@ async def chat_completions(
 
 
 def _answer(
-    engine: ChatEngine, links: ChannelLinks, body: ChatCompletionRequest, principal: str | None
+    engine: ChatEngine, links: ChannelLinks, body: ChatCompletionRequest, principal: str | None, owner: str
 ) -> ChatResponse:
+    def new_session() -> str:
+        # Created before the engine answers, so the session belongs to the caller (assistant.db).
+        return engine.store.create(owner=owner).id
+
     session_id = body.session_id
     if session_id is None and (key := conversation_key(principal, body.user, body.earlier)) is not None:
         link = links.get(_LINKS, key)
@@ -94,17 +102,17 @@ def _answer(
             # the earlier user turns so the patient facts they gave are known before this one.
             for message in body.earlier:
                 if message.role == "user" and message.text.strip():
-                    session_id = engine.respond(message.text.strip(), session_id).session_id
+                    session_id = engine.respond(message.text.strip(), session_id or new_session()).session_id
     try:
-        response = engine.respond(body.turn, session_id)
+        response = engine.respond(body.turn, session_id or new_session())
     except SessionNotFound:
         if body.session_id is not None:
             raise
-        response = engine.respond(body.turn, None)  # the linked session expired: start again
+        response = engine.respond(body.turn, new_session())  # the linked session expired: start again
     if body.session_id is None:
         key = conversation_key(principal, body.user, after_answer(body.messages, answer_markdown(response)))
         assert key is not None
-        links.save(_LINKS, key, session_id=response.session_id, quiz=response.quiz)
+        links.save(_LINKS, key, session_id=response.session_id, quiz=response.quiz, owner=owner)
     return response
 
 

@@ -30,6 +30,19 @@ def _agents(question: Question, said: Claim) -> list[str]:
     return out
 
 
+def _label_now(question: Question, said: Claim) -> list[str]:
+    """The label-currency question asks which agents are on label today (the updates edition)."""
+    truth, chosen = _set(question.answer), _set(said)
+    extra, missed = chosen - truth, truth - chosen
+    out = []
+    if extra:
+        out.append(f"It names {names(extra)}, but {names(extra)} {'are' if len(extra) > 1 else 'is'} not on "
+                   "label today for this patient.")
+    if missed:
+        out.append(f"It leaves out {names(missed)}, which {'are' if len(missed) > 1 else 'is'} on label today.")
+    return out
+
+
 def _toxicity(question: Question, said: Claim) -> list[str]:
     truth = frozenset(question.answer.syndromes or ())
     chosen = frozenset(said.syndromes or ())
@@ -80,7 +93,7 @@ def _evidence(question: Question, said: Claim) -> list[str]:
 
 _BY_KIND = {"evidence_figure": _evidence, "evidence_trial": _evidence,
             "unsuitable_agent": _agents, "off_label_agents": _agents, "toxicity_concern": _toxicity,
-            "label_status": _label, "factor": _factor}
+            "label_status": _label, "factor": _factor, "label_now": _label_now}
 
 
 def what_it_gets_wrong(question: Question, said: Claim) -> list[str]:

@@ -116,7 +116,7 @@ def test_an_answer_in_own_words_is_graded_in_the_chat(engine: ChatEngine) -> Non
 
 def test_a_channel_conversation_keeps_its_learner_across_sessions(engine: ChatEngine, tmp_path: Path) -> None:
     from api.channels.base import Channel, Inbound, Outbound, Parsed, WebhookRequest
-    from api.channels.hub import ChannelHub
+    from api.channels.hub import ChannelHub, platform_owner
     from assistant.settings import Settings
     from assistant.tutor.chat import learner_for_channel
 
@@ -146,8 +146,11 @@ def test_a_channel_conversation_keeps_its_learner_across_sessions(engine: ChatEn
         sessions.append(asked.session_id)
         engine.store.delete(asked.session_id)  # the session ends (expiry, erasure): the next is new
     assert sessions[0] != sessions[1]
-    progress = tutor_for(engine.store.engine).progress(learner_for_channel("quiet", "ward-7"))
+    # The learner belongs to the conversation's platform identity (the sessions' owner).
+    progress = tutor_for(engine.store.engine).progress(learner_for_channel("quiet", "ward-7"),
+                                                       owner=platform_owner("quiet", "ward-7"))
     assert progress is not None and progress.answered == 2 and progress.questions_asked == 2
     other = hub.answer(channel, Inbound(conversation="ward-8", text="quiz me"))
-    assert tutor_for(engine.store.engine).progress(learner_for_channel("quiet", "ward-8")) is not None
+    assert tutor_for(engine.store.engine).progress(learner_for_channel("quiet", "ward-8"),
+                                                   owner=platform_owner("quiet", "ward-8")) is not None
     assert other.session_id not in sessions
