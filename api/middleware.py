@@ -5,12 +5,15 @@ The layers, outermost first (pure ASGI, so streamed responses pass through untou
 
 1. ``RequestObserver``: request id (the client's ``X-Request-ID`` or a new one, echoed back), one
    JSON log line and the HTTP metrics per request, whatever answered it (a route or a layer below);
-   a 405's ``Allow`` lists every method the path documents, not only the first route's.
-2. CORS (only when ``RRALL_ALLOWED_ORIGINS`` is set): exactly those origins; a refused preflight
+   a 405's ``Allow`` lists every method the path documents, not only the first route's; and
+   ``X-Content-Type-Options: nosniff`` on every response, so a browser never reads JSON as a page.
+2. ``HostGate`` (api/hosts.py): the Host header must be one of ``RRALL_ALLOWED_HOSTS`` (Starlette's
+   TrustedHostMiddleware), so a rebound DNS name cannot reach the loopback-only API.
+3. CORS (only when ``RRALL_ALLOWED_ORIGINS`` is set): exactly those origins; a refused preflight
    gets the common error shape.
-3. ``AccessGate`` on /v1 and /metrics: the client address's token bucket first (so floods of forged
+4. ``AccessGate`` on /v1 and /metrics: the client address's token bucket first (so floods of forged
    keys are throttled too), then the key (api/security.py), then the key's own bucket.
-4. ``BodyLimit``: reads at most ``RRALL_MAX_BODY_BYTES`` of the body, counted on the bytes that
+5. ``BodyLimit``: reads at most ``RRALL_MAX_BODY_BYTES`` of the body, counted on the bytes that
    actually arrive (a missing or false Content-Length changes nothing), before any route runs; so an
    oversize request stores nothing.
 """
@@ -28,6 +31,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import error_response
+from api.hosts import HostGate
 from api.logs import REQUEST_ID, request_id_from
 from api.observability import REJECTED, record_request
 from api.openapi import DocumentedMethods, install_openapi
@@ -57,6 +61,7 @@ def install_middleware(app: FastAPI, settings: Settings) -> None:
             expose_headers=["X-Request-ID", "Retry-After"],
             max_age=600,
         )
+    app.add_middleware(HostGate, allowed_hosts=settings.allowed_host_list)
     app.add_middleware(RequestObserver)
     install_openapi(app, settings)
     install_retention(app, settings)
@@ -95,6 +100,7 @@ class RequestObserver:
                 status = int(message["status"])
                 headers = MutableHeaders(scope=message)
                 headers.append("X-Request-ID", request_id)
+                headers["X-Content-Type-Options"] = "nosniff"
                 if status == 405 and (allow := self.methods.allow(scope["app"], scope["path"])):
                     headers["Allow"] = allow
             await send(message)
