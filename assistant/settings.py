@@ -52,13 +52,18 @@ class Settings(BaseSettings):
         default="", description="Comma-separated browser origins (https://host[:port]) that CORS and widget keys allow"
     )
     rate_limit_per_minute: int = Field(
-        default=120, ge=0, description="Sustained /v1 requests per minute per client address (per worker); 0: off"
+        default=120, ge=0, description="/v1 requests per minute per client address (all workers together); 0: off"
     )
-    rate_limit_burst: int = Field(default=40, ge=1, description="Requests a client address may send at once")
+    rate_limit_burst: int = Field(default=40, ge=1, description="/v1 requests per second per client address")
     key_rate_limit_per_minute: int = Field(
-        default=1200, ge=0, description="Sustained /v1 requests per minute per API or widget key (per worker); 0: off"
+        default=1200, ge=0, description="/v1 requests per minute per API or widget key (all workers together); 0: off"
     )
-    key_rate_limit_burst: int = Field(default=200, ge=1, description="Requests one key may send at once")
+    key_rate_limit_burst: int = Field(default=200, ge=1, description="/v1 requests per second per key")
+    rate_limit_storage: str = Field(
+        default="",
+        description="Where rate-limit counts live: empty, a SQLite file in the data dir (workers share it); "
+        "a SQLAlchemy URL or redis://host:port (replicas share it); memory:// (each process alone)",
+    )
     purge_interval_seconds: float = Field(
         default=3600, gt=0, description="How often expired sessions and transcripts past retention are purged"
     )

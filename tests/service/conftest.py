@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from assistant.settings import Settings
 from knowledge.index import open_retriever
+from tests.service.servers import postgres_bindir, postgres_server
 
 KEY = "test-api-key-0123456789"
 WIDGET_KEY = "pk_widget_public_key"
@@ -28,9 +29,20 @@ def indexed_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return data_dir
 
 
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[str]:
+    """A throwaway PostgreSQL server for the session (tests/service/servers.py)."""
+    if postgres_bindir() is None:
+        pytest.skip("PostgreSQL server binaries not installed (.ci/run installs the Debian package)")
+    with postgres_server() as url:
+        yield url
+
+
 def service_settings(data_dir: Path, db_dir: Path, **overrides: Any) -> Settings:
     """Settings over the shared index with a session store of the test's own."""
     overrides.setdefault("database_url", f"sqlite:///{db_dir / 'sessions.sqlite3'}")
+    # The shared index's data dir would otherwise hold one set of rate-limit counts for every test.
+    overrides.setdefault("rate_limit_storage", f"sqlite:///{db_dir / 'ratelimits.sqlite3'}")
     return Settings(data_dir=data_dir, **overrides)
 
 

@@ -23,7 +23,7 @@ from assistant.sessions import SessionRow, SessionStore
 from knowledge.index import open_retriever
 from tests.live import live_server
 from tests.service.conftest import wait_ready
-from tests.service.servers import assistant_serve, chroma_server, postgres_bindir, postgres_server
+from tests.service.servers import assistant_serve, chroma_server
 
 pytestmark = pytest.mark.slow
 
@@ -31,14 +31,6 @@ _DATABASES = iter(range(10_000))
 # A generous timeout: the machine may be busy, and these tests are about correctness, not speed. No
 # keep-alive: each request is a new connection, which either worker may accept.
 _client = httpx.Client(timeout=60, limits=httpx.Limits(max_keepalive_connections=0))
-
-
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[str]:
-    if postgres_bindir() is None:
-        pytest.skip("PostgreSQL server binaries not installed (.ci/run installs the Debian package)")
-    with postgres_server() as url:
-        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
