@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.routing import compile_path
 
+from api.tool_paths import one_operation_per_tool
 from assistant.settings import Settings
 
 _ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
@@ -56,7 +57,7 @@ def install_openapi(app: FastAPI, settings: Settings) -> None:
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = add_refusals(FastAPI.openapi(app), keys_required=keys_required)
+            app.openapi_schema = add_refusals(one_operation_per_tool(FastAPI.openapi(app)), keys_required=keys_required)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

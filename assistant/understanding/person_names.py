@@ -52,6 +52,10 @@ _CLINICAL: Final = frozenset(
     for word in words.split()
 ) | {name.lower() for name in AGENT_SYNONYMS}
 
+# The labels en_core_web_sm assigns (OntoNotes 5).
+_ONTONOTES: Final = ("CARDINAL", "DATE", "EVENT", "FAC", "GPE", "LANGUAGE", "LAW", "LOC", "MONEY", "NORP",
+                     "ORDINAL", "ORG", "PERCENT", "PERSON", "PRODUCT", "QUANTITY", "TIME", "WORK_OF_ART")
+
 _lock = threading.Lock()
 _analyzer: AnalyzerEngine | None = None
 
@@ -74,8 +78,11 @@ def _load() -> AnalyzerEngine:
 
     labels = {"PERSON": "PERSON", "ORG": "ORGANIZATION", "GPE": "LOCATION", "LOC": "LOCATION",
               "FAC": "LOCATION", "NORP": "NRP"}  # FAC: "Noah Dubois" came back as a building
+    # The model's other labels (dates, numbers, drugs as PRODUCT) are dropped here rather than warned about.
+    ignored = [label for label in _ONTONOTES if label not in labels]
     engine = _InstalledSpacy(models=[{"lang_code": "en", "model_name": MODEL_PACKAGE}],
-                             ner_model_configuration=NerModelConfiguration(model_to_presidio_entity_mapping=labels))
+                             ner_model_configuration=NerModelConfiguration(model_to_presidio_entity_mapping=labels,
+                                                                           labels_to_ignore=ignored))
     engine.load()
     registry = RecognizerRegistry(supported_languages=["en"])
     registry.add_recognizer(SpacyRecognizer(supported_language="en", supported_entities=list(_ENTITIES)))
