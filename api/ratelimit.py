@@ -146,9 +146,9 @@ class SqlStorage(Storage, SlidingWindowCounterSupport, TimestampedSlidingWindow)
         if amount > limit:
             return False
         now = time.time()
-        current_key, (previous, previous_ttl, _, _) = self._window(key, expiry, now)
+        current_key, (previous, previous_ttl, current, _) = self._window(key, expiry, now)
         weighted_previous = previous * previous_ttl / expiry
-        if floor(weighted_previous + self.get(current_key)) + amount > limit:
+        if floor(weighted_previous + current) + amount > limit:
             return False
         current = self.incr(current_key, 2 * expiry, amount)
         if floor(weighted_previous + current) > limit:
