@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +15,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from assistant.settings import Settings
 from knowledge.index import open_retriever
-from tests.service.servers import postgres_bindir, postgres_server
+from tests.service.servers import postgres_bindir, postgres_server, redis_server
 
 KEY = "test-api-key-0123456789"
 WIDGET_KEY = "pk_widget_public_key"
@@ -35,6 +36,15 @@ def postgres() -> Iterator[str]:
     if postgres_bindir() is None:
         pytest.skip("PostgreSQL server binaries not installed (.ci/run installs the Debian package)")
     with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def redis() -> Iterator[str]:
+    """A throwaway Redis server for the session (tests/service/servers.py)."""
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server not installed (.ci/run installs the Debian package)")
+    with redis_server() as url:
         yield url
 
 

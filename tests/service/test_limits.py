@@ -148,12 +148,12 @@ def test_each_key_has_its_own_budget(make_app) -> None:  # type: ignore[no-untyp
     assert other == [200]
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", "postgres", "redis"])
 def shared_storage(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Where two workers' (or replicas') counts meet: a SQLite file, or a real PostgreSQL server."""
+    """Where two workers' (or replicas') counts meet: a SQLite file, a real PostgreSQL or Redis server."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'shared-limits.sqlite3'}"
-    url: str = request.getfixturevalue("postgres")
+    url: str = request.getfixturevalue(request.param)
     return url
 
 
