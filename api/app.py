@@ -14,6 +14,7 @@ from api.routes import assess, chat, health, metrics, quiz, search, sessions, to
 from api.state import AppState
 from assistant import __version__
 from assistant.settings import Settings, get_settings
+from assistant.understanding import person_names
 
 
 def create_app(settings: Settings | None = None, *, load_knowledge: bool = True) -> FastAPI:
@@ -25,6 +26,8 @@ def create_app(settings: Settings | None = None, *, load_knowledge: bool = True)
         if load_knowledge:
             # Load in the background so /healthz answers at once and /readyz reports progress.
             threading.Thread(target=state.load_knowledge, name="index-loader", daemon=True).start()
+            # The name model (about a second to load) too, so the first chat turn does not wait for it.
+            threading.Thread(target=person_names.analyzer, name="ner-loader", daemon=True).start()
         yield
 
     app = FastAPI(
