@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -34,6 +35,17 @@ from api.routes import (
 from api.state import AppState
 from assistant import __version__
 from assistant.settings import Settings, get_settings
+from assistant.understanding import person_names
+
+
+def _load(state: AppState) -> None:
+    state.load_knowledge()
+    # Then the name model (about a second), so the first chat turn does not wait for it. In the same
+    # thread: two threads importing numpy-based packages at once can see a half-initialised numpy.
+    try:
+        person_names.analyzer()
+    except Exception:  # the first redaction raises it again, where it is reported
+        logging.getLogger("rrall.api").exception("the name model failed to load")
 
 
 def create_app(settings: Settings | None = None, *, load_knowledge: bool = True) -> FastAPI:
@@ -45,7 +57,7 @@ def create_app(settings: Settings | None = None, *, load_knowledge: bool = True)
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if load_knowledge:
             # Load in the background so /healthz answers at once and /readyz reports progress.
-            threading.Thread(target=state.load_knowledge, name="index-loader", daemon=True).start()
+            threading.Thread(target=_load, args=(state,), name="index-loader", daemon=True).start()
         # Replies queued before a restart go out without waiting for the next webhook; Slack Socket Mode
         # and Telegram polling, when configured, start once the index is ready and share the one hub.
         hub = webhooks.channel_hub(app) if any_channel_configured(settings) else None

@@ -5,12 +5,15 @@ The layers, outermost first (pure ASGI, so streamed responses pass through untou
 
 1. ``RequestObserver``: request id (the client's ``X-Request-ID`` or a new one, echoed back), one
    JSON log line and the HTTP metrics per request, whatever answered it (a route or a layer below);
-   a 405's ``Allow`` lists every method the path documents, not only the first route's.
-2. CORS (only when ``RRALL_ALLOWED_ORIGINS`` is set): exactly those origins; a refused preflight
+   a 405's ``Allow`` lists every method the path documents, not only the first route's; and
+   ``X-Content-Type-Options: nosniff`` on every response, so a browser never reads JSON as a page.
+2. ``HostGate`` (api/hosts.py): the Host header must be one of ``RRALL_ALLOWED_HOSTS`` (Starlette's
+   TrustedHostMiddleware), so a rebound DNS name cannot reach the loopback-only API.
+3. CORS (only when ``RRALL_ALLOWED_ORIGINS`` is set): exactly those origins; a refused preflight
    gets the common error shape.
-3. ``AccessGate`` on /v1, /metrics, /mcp and /cds-services: the client address's token bucket first (so floods of forged
+4. ``AccessGate`` on /v1, /metrics, /mcp and /cds-services: the client address's limit first (so floods of forged
    keys are throttled too), then the key (api/security.py), then the key's own bucket.
-4. ``BodyLimit``: reads at most ``RRALL_MAX_BODY_BYTES`` of the body, counted on the bytes that
+5. ``BodyLimit``: reads at most ``RRALL_MAX_BODY_BYTES`` of the body, counted on the bytes that
    actually arrive (a missing or false Content-Length changes nothing), before any route runs; so an
    oversize request stores nothing.
 """
@@ -22,16 +25,18 @@ import time
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import error_response
+from api.hosts import HostGate
 from api.logs import REQUEST_ID, request_id_from
 from api.observability import REJECTED, record_request
 from api.openapi import GATED_PREFIXES, DocumentedMethods, install_openapi
-from api.ratelimit import TokenBuckets, retry_after
+from api.ratelimit import RateLimits, rate_limits, retry_after
 from api.retention import install_retention
 from api.security import Denial, KeyChecker, client_host
 from assistant.settings import Settings
@@ -56,6 +61,7 @@ def install_middleware(app: FastAPI, settings: Settings) -> None:
             expose_headers=["X-Request-ID", "Retry-After"],
             max_age=600,
         )
+    app.add_middleware(HostGate, allowed_hosts=settings.allowed_host_list)
     app.add_middleware(RequestObserver)
     install_openapi(app, settings)
     install_retention(app, settings)
@@ -94,6 +100,7 @@ class RequestObserver:
                 status = int(message["status"])
                 headers = MutableHeaders(scope=message)
                 headers.append("X-Request-ID", request_id)
+                headers["X-Content-Type-Options"] = "nosniff"
                 if status == 405 and (allow := self.methods.allow(scope["app"], scope["path"])):
                     headers["Allow"] = allow
             await send(message)
@@ -131,15 +138,14 @@ class AccessGate:
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
         self.keys = KeyChecker(settings)
-        self.per_client = TokenBuckets(per_minute=settings.rate_limit_per_minute, burst=settings.rate_limit_burst)
-        self.per_key = TokenBuckets(per_minute=settings.key_rate_limit_per_minute, burst=settings.key_rate_limit_burst)
+        self.per_client, self.per_key = rate_limits(settings)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope.get("path", "")
         if scope["type"] != "http" or not (path == "/v1" or path.startswith(GATED_PREFIXES)):
             await self.app(scope, receive, send)
             return
-        wait = self.per_client.take(client_host(scope) or "local")
+        wait = await _taken(self.per_client, client_host(scope) or "local")
         if wait:
             await _refuse(scope, receive, send, _too_many("this client address", wait))
             return
@@ -150,10 +156,15 @@ class AccessGate:
             await _refuse(scope, receive, send, _denied(outcome, extra))
             return
         scope.setdefault("state", {})["principal"] = outcome.label
-        if outcome.key_id and (wait := self.per_key.take(outcome.key_id)):
+        if outcome.key_id and (wait := await _taken(self.per_key, outcome.key_id)):
             await _refuse(scope, receive, send, _too_many("this key", wait))
             return
         await self.app(scope, receive, send)
+
+
+async def _taken(limits: RateLimits, identity: str) -> float:
+    # The counts live in a database: off the event loop, so one slow round trip stalls no other request.
+    return await run_in_threadpool(limits.take, identity) if limits.enabled else 0.0
 
 
 async def _refuse(scope: Scope, receive: Receive, send: Send, response: Response) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.routing import compile_path
 
+from api.tool_paths import one_operation_per_tool
 from assistant.settings import Settings
 
 # What api/middleware.py's access gate covers (keys, then rate limits): the API, metrics, MCP, CDS Hooks.
@@ -59,7 +60,7 @@ def install_openapi(app: FastAPI, settings: Settings) -> None:
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = add_refusals(FastAPI.openapi(app), keys_required=keys_required)
+            app.openapi_schema = add_refusals(one_operation_per_tool(FastAPI.openapi(app)), keys_required=keys_required)
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

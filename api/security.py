@@ -5,7 +5,8 @@
 - ``RRALL_API_KEYS`` empty: the API is open to clients on this machine only; anyone else gets 401.
 - ``RRALL_WIDGET_KEYS``: public keys shipped in a page's script tag. They grant /v1 (not /metrics)
   only to requests whose ``Origin`` is one of ``RRALL_ALLOWED_ORIGINS`` or the service's own origin
-  (the /widget demo page). The origin check is what a browser enforces; a widget key is not a secret.
+  (the /widget demo page: the public base URL's origin, or Origin equal to Host on a loopback name).
+  The origin check is what a browser enforces; a widget key is not a secret.
 
 Keys are compared as SHA-256 digests with ``hmac.compare_digest`` against every configured key, so
 the time taken says nothing about how much of a key matched. Keys never appear in logs or errors:
@@ -24,12 +25,14 @@ from urllib.parse import urlsplit
 from starlette.datastructures import Headers
 from starlette.types import Scope
 
-from assistant.settings import Settings
+from assistant.settings import LOOPBACK_HOSTS, Settings
+
+_LOOPBACK_NAMES = frozenset(h.strip("[]") for h in LOOPBACK_HOSTS)
 
 PrincipalKind = Literal["api_key", "widget_key", "local"]
 
 # Starlette's in-process TestClient reports this host; nothing reaches it over a network.
-_IN_PROCESS_CLIENT = "testclient"
+IN_PROCESS_CLIENT = "testclient"
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,7 @@ def client_host(scope: Scope) -> str | None:
 
 def is_local(host: str | None) -> bool:
     """Loopback, a Unix socket (no address) or the in-process test client."""
-    if host is None or host == _IN_PROCESS_CLIENT:
+    if host is None or host == IN_PROCESS_CLIENT:
         return True
     try:
         address = ipaddress.ip_address(host)
@@ -144,4 +147,9 @@ class KeyChecker:
                       "An API key is required: send 'Authorization: Bearer KEY' or 'X-API-Key: KEY'.")
 
     def _origin_allowed(self, origin: str, scope: Scope, headers: Headers) -> bool:
-        return origin in self._origins or origin in {self._public_origin, own_origin(scope, headers)} - {""}
+        if origin in self._origins or (self._public_origin and origin == self._public_origin):
+            return True
+        # The /widget demo page on this machine. Origin equal to Host proves nothing by itself (a
+        # rebound DNS name sends both), so it counts only for the loopback names.
+        own = own_origin(scope, headers)
+        return bool(own) and origin == own and urlsplit(own).hostname in _LOOPBACK_NAMES

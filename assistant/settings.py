@@ -8,9 +8,13 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# The names a client on this machine reaches the service by (Starlette matches them without the port).
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 
 
 def _default_data_dir() -> Path:
@@ -56,15 +60,25 @@ class Settings(BaseSettings):
         default="", description="Comma-separated browser origins (https://host[:port]) that CORS and widget keys allow"
     )
     rate_limit_per_minute: int = Field(
-        default=120, ge=0, description="Sustained /v1 requests per minute per client address (per worker); 0: off"
+        default=120, ge=0, description="/v1 requests per minute per client address (all workers together); 0: off"
     )
-    rate_limit_burst: int = Field(default=40, ge=1, description="Requests a client address may send at once")
+    rate_limit_burst: int = Field(default=40, ge=1, description="/v1 requests per second per client address")
     key_rate_limit_per_minute: int = Field(
-        default=1200, ge=0, description="Sustained /v1 requests per minute per API or widget key (per worker); 0: off"
+        default=1200, ge=0, description="/v1 requests per minute per API or widget key (all workers together); 0: off"
     )
-    key_rate_limit_burst: int = Field(default=200, ge=1, description="Requests one key may send at once")
+    key_rate_limit_burst: int = Field(default=200, ge=1, description="/v1 requests per second per key")
+    rate_limit_storage: str = Field(
+        default="",
+        description="Where rate-limit counts live: empty, a SQLite file in the data dir (workers share it); "
+        "a SQLAlchemy URL or redis://host:port (replicas share it); memory:// (each process alone)",
+    )
     purge_interval_seconds: float = Field(
         default=3600, gt=0, description="How often expired sessions and transcripts past retention are purged"
+    )
+    allowed_hosts: str = Field(
+        default="",
+        description="Comma-separated Host names served (* any; *.example.org a domain's hosts); empty: "
+        "the public base URL's host and the loopback names, or any host when API keys are set without one",
     )
     forwarded_allow_ips: str = Field(
         default="127.0.0.1",
@@ -162,6 +176,19 @@ class Settings(BaseSettings):
     @property
     def widget_key_list(self) -> list[str]:
         return [k.strip() for k in self.widget_keys.split(",") if k.strip()]
+
+    @property
+    def allowed_host_list(self) -> list[str]:
+        """What Starlette's TrustedHostMiddleware checks the Host header against (see the field)."""
+        explicit = [h.strip().lower() for h in self.allowed_hosts.split(",") if h.strip()]
+        if explicit:
+            return explicit
+        public_host = urlsplit(self.public_base_url).hostname
+        if public_host:
+            return [public_host.lower(), *LOOPBACK_HOSTS]
+        # Open mode serves loopback clients only; a foreign Host there is DNS rebinding. With keys and
+        # no public URL the deployment's names are unknown, and a browser page cannot hold the key.
+        return ["*"] if self.api_key_list else list(LOOPBACK_HOSTS)
 
     @property
     def allowed_origin_list(self) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import sys
 from typing import Any, Literal, get_args
 
 from pydantic import (
@@ -82,7 +83,14 @@ _CYCLES_RANGE = (1, 6)
 
 
 def _fmt(value: object) -> str:
+    if _beyond_float(value):
+        return "a number of more than 300 digits"  # the digits themselves would flood the message
     return f"{value:g}" if isinstance(value, float) else repr(value)
+
+
+def _beyond_float(value: object) -> bool:
+    """A JSON integer too large for a float (JSON integers have no size limit: 10**309 is valid JSON)."""
+    return isinstance(value, int) and not isinstance(value, bool) and abs(value) > sys.float_info.max
 
 
 def _json_kind(value: object) -> str:
@@ -97,7 +105,9 @@ def _choices(options: tuple[str, ...]) -> str:
 def _parse_number(value: object) -> float | None:
     """A finite number from a number or a numeric string; None for anything else (true/false included)."""
     number: float | None = None
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if _beyond_float(value):
+        number = None
+    elif isinstance(value, int | float) and not isinstance(value, bool):
         number = float(value)
     elif isinstance(value, str):
         try:
@@ -110,6 +120,8 @@ def _parse_number(value: object) -> float | None:
 def _to_number(field: str, value: object) -> float:
     lowest, highest, meaning = _NUMBER_RANGES[field]
     number = _parse_number(value)
+    if _beyond_float(value):
+        raise ValueError(f"{field} must be between {lowest:g} and {highest:g}, got {_fmt(value)}")
     if number is None:
         raise ValueError(f"{field} must be a number ({meaning}), got {_fmt(value)}")
     if not lowest <= number <= highest:

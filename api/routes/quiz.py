@@ -116,7 +116,9 @@ async def new_question(body: QuizRequest, tutor: TutorDep, caller: CallerDep, au
     "/quiz/{question_id}/answer",
     response_model=AnswerResult,
     responses={404: {"model": ErrorResponse, "description": "Unknown question"},
-               422: {"model": ErrorResponse, "description": "Invalid body, or a reply that picks no option"}},
+               409: {"model": ErrorResponse,
+                     "description": "The reply picks none of this multiple-choice question's options"},
+               422: {"model": ErrorResponse, "description": "Invalid body"}},
 )
 async def answer_question(question_id: Annotated[str, Path(max_length=40)], body: AnswerRequest,
                           tutor: TutorDep, caller: CallerDep, audit: AuditDep) -> AnswerResult:
@@ -130,8 +132,9 @@ async def answer_question(question_id: Annotated[str, Path(max_length=40)], body
     await run_in_threadpool(audit.record, caller.owner, "answer", "question", question_id)
     if graded.explanation is None:
         n = len(graded.question.question.options)
-        raise ApiError(422, f"The answer picks no option: send a key (A-{chr(64 + n)}), a number (1-{n}) or the "
-                       "option's words.")
+        # A well-formed reply that does not fit this question (which the body alone cannot show): 409.
+        raise ApiError(409, f"The answer picks no option: send a key (A-{chr(64 + n)}), a number (1-{n}) or the "
+                       "option's words.", code="no_option_picked")
     q = graded.question.question
     keyed = q.keyed
     return AnswerResult(

@@ -14,9 +14,20 @@ from api.errors import ErrorResponse
 from knowledge.normalize import canonical_agent, normalize_query
 from knowledge.pack import default_pack
 from knowledge.schema import UPDATES_SOURCE
+from tools.agents import AGENT_SYNONYMS
 
 router = APIRouter(tags=["search"])
 SearchMode = Literal["hybrid", "dense", "bm25"]
+
+# What the filters accept, written into the schema. The server takes a superset (any spelling of an
+# agent that normalises, the sections and sources of ingested documents), never less.
+_AGENT_SPELLINGS = sorted(
+    name for name in {*AGENT_SYNONYMS, "blinatumomab", "inotuzumab_ozogamicin", "tisagenlecleucel", "InO",
+                      "Blincyto", "Besponsa", "Kymriah", "CAR-T", "tisa-cel"}
+    if canonical_agent(name) is not None
+)
+_PACK_SECTIONS = sorted({p.section for p in default_pack()})
+_ENUM_ITEMS = "items"
 
 
 class SearchResult(BaseModel):
@@ -62,18 +73,20 @@ def _invalid(field: str, problem: str) -> RequestValidationError:
 def search(
     retriever: RetrieverDep,
     settings: SettingsDep,
-    q: Annotated[str, Query(min_length=1, max_length=500, description="The question or keywords")],
+    q: Annotated[str, Query(min_length=1, max_length=500, pattern=r"\S", description="The question or keywords")],
     k: Annotated[int | None, Query(ge=1, le=50, description="How many passages (default 5)")] = None,
     agent: Annotated[
         list[str] | None,
-        Query(description="Only passages about this agent (repeatable); brand names and abbreviations work"),
+        Query(description="Only passages about this agent (repeatable); brand names and abbreviations work",
+              json_schema_extra={_ENUM_ITEMS: {"type": "string", "enum": _AGENT_SPELLINGS}}),
     ] = None,
     section: Annotated[
-        list[str] | None, Query(description="Only passages from this section (repeatable)")
+        list[str] | None,
+        Query(description="Only passages from this section (repeatable); an ingested document's sections work too",
+              json_schema_extra={_ENUM_ITEMS: {"type": "string", "enum": _PACK_SECTIONS}}),
     ] = None,
-    source: Annotated[
-        str | None, Query(description='Only this source: "review", "updates" or an ingested name')
-    ] = None,
+    source: Annotated[str | None, Query(description='Only this source: "review", "updates" or an ingested name',
+                                        json_schema_extra={"enum": ["review", "updates"]})] = None,
     mode: Annotated[SearchMode, Query(description="Which retriever ranks the passages")] = "hybrid",
 ) -> SearchResponse:
     if not q.strip():

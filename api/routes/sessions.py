@@ -9,11 +9,11 @@ written to the audit log (with no text).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, WithJsonSchema
 
 from api.deps import AuditDep, Caller, CallerDep, StoreDep
 from api.errors import ApiError, ErrorResponse, FieldProblem, error_response
@@ -44,7 +44,9 @@ class SessionOut(BaseModel):
 
 
 class PatientPatch(BaseModel):
-    patient: dict[str, Any] = Field(
+    # Documented as the profile itself (its fields, each nullable, nothing else); validated after the
+    # merge with the stored facts, so the 422 names patient.<field> in the profile's own words.
+    patient: Annotated[dict[str, Any], WithJsonSchema(PatientProfile.model_json_schema())] = Field(
         description="Facts to change, by profile field name; null removes a fact. Fields left out stay as they are",
         examples=[{"cd22_positive_pct": 95, "marrow_blasts_pct": None}],
     )

@@ -25,6 +25,7 @@ _hub_lock = threading.Lock()
 _ERRORS: dict[int | str, dict[str, object]] = {
     400: {"model": ErrorResponse, "description": "Malformed platform payload"},
     401: {"model": ErrorResponse, "description": "Unsigned, forged or replayed request"},
+    403: {"model": ErrorResponse, "description": "A subscription handshake with the wrong verify token"},
     404: {"model": ErrorResponse, "description": "Unknown platform, or its secrets are not configured"},
     503: {"model": ErrorResponse, "description": "The knowledge index is still loading; the platform retries"},
 }
@@ -90,4 +91,9 @@ async def receive(platform: str, request: Request) -> Response:
 @router.get("/webhooks/{platform}", responses=_ERRORS, summary="A platform's subscription handshake")
 async def handshake(platform: str, request: Request) -> Response:
     _, channel = _channel(request, platform)
-    return channel.handshake(await _incoming(request))
+    response = channel.handshake(await _incoming(request))
+    if response.status_code >= 400 and response.media_type != "application/json":
+        # A platform module's refusal (WhatsApp's wrong verify token) in the common error shape.
+        raise ApiError(response.status_code, f"The {platform} subscription check failed: wrong mode or verify token.",
+                       code="verification_failed")
+    return response

@@ -2,9 +2,11 @@
 
 `redact` replaces names, record numbers, dates of birth, phone numbers and e-mail addresses with
 [NAME], [MRN], [DOB], [PHONE] and [EMAIL]; the cue words stay ("DOB [DOB]") so the text still
-reads. It never touches the clinical facts the assistant needs: ages, percentages, CD markers,
-drug and trial names. Only a date introduced as a birth date is redacted (a relapse date is part
-of the history), and a birth year alone is kept (it carries the age, not the person).
+reads. Names after a cue ("Patient ...", "Mr ...", "name is ...") are found by pattern; names
+with no cue by a NER model (assistant/understanding/person_names.py). It never touches the
+clinical facts the assistant needs: ages, percentages, CD markers, drug and trial names. Only a
+date introduced as a birth date is redacted (a relapse date is part of the history), and a birth
+year alone is kept (it carries the age, not the person).
 
 `is_injection` only reports: the chat treats the text as data either way, so facts in it are
 still extracted normally and no rule changes.
@@ -15,6 +17,7 @@ from __future__ import annotations
 import re
 from typing import Final, Literal
 
+from assistant.understanding.person_names import person_spans
 from assistant.understanding.scope import word_set
 
 Kind = Literal["name", "mrn", "dob", "phone", "email"]
@@ -118,6 +121,10 @@ def _spans(text: str) -> list[tuple[int, int, Kind]]:
                 end = start + len(name)
             if all(end <= a or start >= b for a, b, _ in spans):
                 spans.append((start, end, kind))
+    # Names with no cue word around them ("Jane Doe 30F refractory"): the NER model finds them.
+    for start, end in person_spans(text):
+        if all(end <= a or start >= b for a, b, _ in spans):
+            spans.append((start, end, "name"))
     return sorted(spans)
 
 

@@ -162,15 +162,16 @@ _PERCENT = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s*%")
 _texts = st.one_of(st.text(max_size=200), st.lists(st.sampled_from(_PIECES), max_size=20).map(" ".join))
 
 
+# No deadline: redaction runs a NER model, whose time on a busy machine varies; benchmarks measure speed.
 @given(_texts)
-@settings(max_examples=400)
+@settings(max_examples=400, deadline=None)
 def test_redact_is_idempotent(text: str) -> None:
     once, _ = redact(text)
     assert redact(once) == (once, [])
 
 
 @given(_texts)
-@settings(max_examples=400)
+@settings(max_examples=400, deadline=None)
 def test_redact_never_removes_a_percentage(text: str) -> None:
     redacted, _ = redact(text)
     for match in _PERCENT.finditer(text):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +15,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from assistant.settings import Settings
 from tests.channels.fake_platform import FakePlatform
-from tests.service.servers import postgres_bindir, postgres_server
+from tests.service.servers import migrated_database, postgres_bindir, postgres_server, redis_server
 
 KEY = "test-api-key-0123456789"
 WIDGET_KEY = "pk_widget_public_key"
@@ -38,9 +39,26 @@ def fake() -> Iterator[FakePlatform]:
     platform.stop()
 
 
+@pytest.fixture(scope="session")
+def postgres(postgres_cluster: str) -> str:
+    """A database on the session's PostgreSQL server, migrated as `assistant db upgrade` leaves it."""
+    return migrated_database(postgres_cluster)
+
+
+@pytest.fixture(scope="session")
+def redis() -> Iterator[str]:
+    """A throwaway Redis server for the session (tests/service/servers.py)."""
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server not installed (.ci/run installs the Debian package)")
+    with redis_server() as url:
+        yield url
+
+
 def service_settings(data_dir: Path, db_dir: Path, **overrides: Any) -> Settings:
     """Settings over the shared index with a session store of the test's own."""
     overrides.setdefault("database_url", f"sqlite:///{db_dir / 'sessions.sqlite3'}")
+    # The shared index's data dir would otherwise hold one set of rate-limit counts for every test.
+    overrides.setdefault("rate_limit_storage", f"sqlite:///{db_dir / 'ratelimits.sqlite3'}")
     return Settings(data_dir=data_dir, **overrides)
 
 

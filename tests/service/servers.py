@@ -9,6 +9,7 @@ import glob
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -106,6 +107,38 @@ def migrated_database(server: str) -> str:
     upgrade(engine)
     engine.dispose()
     return url
+
+
+@contextmanager
+def redis_server() -> Iterator[str]:
+    """A throwaway Redis on loopback, nothing saved to disk; yields its URL."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise FileNotFoundError("redis-server not found")
+    port = free_port()
+    tmp = Path(tempfile.mkdtemp(prefix="rrall-redis-"))
+    log = tmp / "log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
+                                 "no", "--dir", str(tmp)], stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"redis-server exited with {proc.returncode}: {log.read_text()[-2000:]}")
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1) as connection:
+                    connection.sendall(b"PING\r\n")
+                    if connection.recv(16).startswith(b"+PONG"):
+                        break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+            time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}"
+    finally:
+        _stop(proc)
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _run(command: list[str]) -> None:

@@ -88,7 +88,8 @@ def test_open_mode_refuses_a_client_elsewhere(open_server: str) -> None:
 
 def test_open_mode_refuses_a_remote_asgi_client(tmp_path: Path, indexed_data_dir: Path) -> None:
     app = create_app(service_settings(indexed_data_dir, tmp_path), load_knowledge=False)
-    with TestClient(app, client=("198.51.100.4", 40000)) as client:
+    # A loopback Host name, so the Host check passes and the key check is what refuses.
+    with TestClient(app, base_url="http://localhost", client=("198.51.100.4", 40000)) as client:
         assert client.get("/v1/tools").status_code == 401
         assert client.get("/metrics").status_code == 401
         assert client.get("/healthz").status_code == 200

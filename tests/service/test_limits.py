@@ -13,8 +13,9 @@ import pytest
 from fastapi import FastAPI
 
 from api.app import create_app
-from api.ratelimit import TokenBuckets, retry_after
-from tests.live import live_server
+from api.ratelimit import SqlStorage, rate_limits, retry_after
+from assistant.settings import Settings
+from tests.live import free_port, live_server
 from tests.service.conftest import KEY, service_settings
 
 CAP = 4096
@@ -103,7 +104,7 @@ def test_unknown_paths_and_methods_use_the_shape(capped: tuple[str, FastAPI], me
 
 @pytest.fixture
 def limited(make_app) -> Iterator[tuple[str, FastAPI]]:  # type: ignore[no-untyped-def]
-    # 600/min refills a token every 0.1 s: a tight loop of requests outruns it, a short pause does not.
+    # 5 a second: a tight loop of requests outruns it, waiting out Retry-After does not.
     app = make_app(rate_limit_per_minute=600, rate_limit_burst=5)
     with live_server(app, wait_ready=True) as base:
         yield base, app
@@ -114,17 +115,18 @@ def test_a_burst_gets_429_with_retry_after_and_loses_no_accepted_turn(limited: t
     with httpx.Client(base_url=base) as client:
         first = client.post("/v1/chat", json={"message": "34-year-old in first relapse, CD22 90%"})
         session_id = first.json()["session_id"]
-        statuses = []
+        statuses, wait = [], 0
         for n in range(15):
             response = client.post("/v1/chat", json={"message": f"question {n}: and CRS?", "session_id": session_id})
             statuses.append(response.status_code)
             if response.status_code == 429:
                 error = _assert_shape(response, 429)
                 assert error["code"] == "rate_limited"
-                assert int(response.headers["retry-after"]) >= 1
+                wait = int(response.headers["retry-after"])
+                assert wait >= 1
         assert 429 in statuses and set(statuses) <= {200, 429}
         assert _turns(app, session_id) == 2 * (1 + statuses.count(200))
-        time.sleep(0.35)
+        time.sleep(wait)
         assert client.post("/v1/chat", json={"message": "again", "session_id": session_id}).status_code == 200
 
 
@@ -133,36 +135,64 @@ def test_probes_are_not_rate_limited(limited: tuple[str, FastAPI]) -> None:
     assert all(httpx.get(f"{base}/healthz").status_code == 200 for _ in range(12))
 
 
+def _statuses(base: str, key: str, count: int) -> list[int]:
+    return [httpx.get(f"{base}/v1/tools", headers={"X-API-Key": key}).status_code for _ in range(count)]
+
+
 def test_each_key_has_its_own_budget(make_app) -> None:  # type: ignore[no-untyped-def]
-    app = make_app(load_knowledge=False, api_keys=f"{KEY},other-key", key_rate_limit_per_minute=6,
-                   key_rate_limit_burst=3)
+    app = make_app(load_knowledge=False, api_keys=f"{KEY},other-key", key_rate_limit_per_minute=3)
     with live_server(app) as base:
-        first = [httpx.get(f"{base}/v1/tools", headers={"X-API-Key": KEY}).status_code for _ in range(5)]
-        other = httpx.get(f"{base}/v1/tools", headers={"X-API-Key": "other-key"})
-    assert first[:3] == [200, 200, 200] and first[3:] == [429, 429]
-    assert other.status_code == 200
+        first = _statuses(base, KEY, 5)
+        other = _statuses(base, "other-key", 1)
+    assert first == [200, 200, 200, 429, 429]
+    assert other == [200]
 
 
-def test_token_bucket_refills_at_the_configured_rate() -> None:
-    now = [0.0]
-    buckets = TokenBuckets(per_minute=60, burst=2, clock=lambda: now[0])
-    assert [buckets.take("a"), buckets.take("a")] == [0.0, 0.0]
-    assert buckets.take("a") == pytest.approx(1.0)
-    assert buckets.take("b") == 0.0  # another client is untouched
-    now[0] = 1.0
-    assert buckets.take("a") == 0.0
+@pytest.fixture(params=["sqlite", "postgres", "redis"])
+def shared_storage(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where two workers' (or replicas') counts meet: a SQLite file, a real PostgreSQL or Redis server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'shared-limits.sqlite3'}"
+    url: str = request.getfixturevalue(request.param)
+    return url
 
 
-def test_token_bucket_zero_rate_means_no_limit() -> None:
-    buckets = TokenBuckets(per_minute=0, burst=1)
-    assert all(buckets.take("a") == 0.0 for _ in range(100))
+def test_a_key_budget_is_shared_by_every_worker(make_app, shared_storage: str) -> None:  # type: ignore[no-untyped-def]
+    # Two apps over one storage are two workers (or two replicas): a key's 4 a minute is 4 in all.
+    settings = {"load_knowledge": False, "api_keys": KEY, "key_rate_limit_per_minute": 4,
+                "rate_limit_storage": shared_storage}
+    with live_server(make_app(**settings)) as one, live_server(make_app(**settings)) as two:
+        served = _statuses(one, KEY, 3) + _statuses(two, KEY, 3)
+    assert served == [200, 200, 200, 200, 429, 429]
 
 
-def test_token_bucket_tracks_a_bounded_number_of_clients() -> None:
-    buckets = TokenBuckets(per_minute=60, burst=1, max_tracked=10)
-    for n in range(100):
-        buckets.take(f"client-{n}")
-    assert len(buckets._buckets) == 10
+def test_a_storage_per_process_counts_alone(make_app) -> None:  # type: ignore[no-untyped-def]
+    settings = {"load_knowledge": False, "api_keys": KEY, "key_rate_limit_per_minute": 2,
+                "rate_limit_storage": "memory://"}
+    with live_server(make_app(**settings)) as one, live_server(make_app(**settings)) as two:
+        assert _statuses(one, KEY, 3) + _statuses(two, KEY, 3) == [200, 200, 429, 200, 200, 429]
+
+
+def test_the_default_storage_is_a_file_in_the_data_dir(tmp_path: Path) -> None:
+    limits, _ = rate_limits(Settings(data_dir=tmp_path))
+    assert limits.take("203.0.113.9") == 0.0
+    assert (tmp_path / "ratelimits.sqlite3").is_file()
+
+
+def test_requests_go_ahead_when_the_storage_is_down(make_app) -> None:  # type: ignore[no-untyped-def]
+    down = f"postgresql+psycopg://rrall:pw@127.0.0.1:{free_port()}/rrall"
+    app = make_app(load_knowledge=False, api_keys=KEY, key_rate_limit_per_minute=1, rate_limit_storage=down)
+    with live_server(app) as base:
+        assert _statuses(base, KEY, 3) == [200, 200, 200]
+
+
+def test_the_sliding_window_refuses_past_the_limit_and_weighs_the_last_window(tmp_path: Path) -> None:
+    storage = SqlStorage(f"sqlite:///{tmp_path / 'limits.sqlite3'}")
+    assert [storage.acquire_sliding_window_entry("k", 3, 60) for _ in range(4)] == [True, True, True, False]
+    previous, _, current, _ = storage.get_sliding_window("k", 60)
+    assert previous + current == 3
+    storage.clear_sliding_window("k", 60)
+    assert storage.acquire_sliding_window_entry("k", 3, 60)
 
 
 @pytest.mark.parametrize(("wait", "header"), [(0.01, "1"), (1.0, "1"), (1.2, "2"), (59.5, "60")])

@@ -105,6 +105,24 @@ def test_debug_logs_carry_the_message_only_redacted(ready_client: TestClient, rr
     assert "84512377" not in json.dumps(logs.entries)
 
 
+@pytest.mark.parametrize("message", [
+    "Jane Doe 30F refractory Ph-negative, CD19 positive, Kymriah?",
+    "Quick one about Oluwaseun Adeyemi, 41M, CD22 80%: InO or blina?",
+])
+def test_a_bare_name_is_neither_stored_nor_logged_at_any_level(ready_client: TestClient, rrall_logs: Any,
+                                                               message: str) -> None:
+    logs = rrall_logs(logging.DEBUG)
+    response = ready_client.post("/v1/chat", json={"message": message})
+    assert response.status_code == 200
+    stored = ready_client.get(f"/v1/sessions/{response.json()['session_id']}").json()
+    user_turn = stored["transcript"][0]["text"]
+    everything = json.dumps(stored) + json.dumps(logs.entries) + json.dumps(response.json())
+    for name in ("Jane", "Doe", "Oluwaseun", "Adeyemi"):
+        assert name not in everything
+    assert "[NAME]" in user_turn and ("CD19" in user_turn or "CD22" in user_turn)
+    assert any(e["message"] == "chat message" and "[NAME]" in e["text"] for e in logs.entries)
+
+
 def test_an_unexpected_error_is_500_in_the_shape_and_logged_with_its_request_id(
     make_app: Any, rrall_logs: Any
 ) -> None:

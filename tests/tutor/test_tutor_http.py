@@ -127,7 +127,7 @@ def test_answer_errors(server: str) -> None:
     extra = httpx.post(f"{server}/v1/quiz/{q['id']}/answer", json={"answer": "A", "x": 1}, timeout=30)
     assert extra.status_code == 422
     unmatched = _answer(server, q["id"], "I am not sure")
-    assert unmatched.status_code == 422 and "picks no option" in unmatched.json()["error"]["message"]
+    assert unmatched.status_code == 409 and "picks no option" in unmatched.json()["error"]["message"]
     unknown = httpx.get(f"{server}/v1/learners/nobody-here", timeout=30)
     assert unknown.status_code == 404 and unknown.json()["error"]["code"] == "not_found"
     assert httpx.get(f"{server}/v1/learners/bad%20id", timeout=30).status_code == 422
