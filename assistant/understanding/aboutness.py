@@ -27,6 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from assistant.understanding.scope import SENTENCE_END
+
 About = Literal["patient", "evidence", "both", "unclear", "neither"]
 
 _I = re.IGNORECASE
@@ -52,6 +54,13 @@ _POPULATION = re.compile(
     r"ino[\s-]?vate|tower|eliana|aall\d+|zuma[\s-]?\d+|felix|e1910|19[\s-]?28z)\b",
     _I,
 )
+# A protocol named as the patient's treatment ("prior COG AALL1231 chemo", "tx: AALL0232") is a
+# regimen, not the trial population.
+_REGIMEN_USE = re.compile(
+    r"\b(?:prior|previous|previously|after|post|per|on|following|tx|treated|received|had|got|with|then)\b[\s:-]*"
+    r"(?:(?:with|on|per|the|a|an|cog|standard)\s+)*aall\s?\d+",
+    _I,
+)
 # Asking for a figure or a fact of the literature.
 _DATA_REQUEST = re.compile(
     r"\b(?:rates?|incidence|frequency|how\s+(?:often|common|many|much|long|likely|well|quickly|fast)|what\s+(?:share|"
@@ -72,9 +81,12 @@ _ADVICE = re.compile(
     r"thoughts|your\s+(?:view|take|opinion)|what\s+about|how\s+about)\b",
     _I,
 )
+# An auxiliary opens a question only with its subject after it ("had she...", "is it..."): shorthand
+# drops the subject of statements, so "had Blincyto in 1st relapse" and "is 45" state facts.
 _QUESTION_START = re.compile(
-    r"^\s*(?:what|which|who|whom|when|where|why|how|is|are|was|were|do|does|did|can|could|should|would|will|may|"
-    r"might|has|have|had|any|tell|explain|describe|summari[sz]e|list|give|show|compare|define)\b",
+    r"^\s*(?:what|which|who|whom|when|where|why|how|any|tell|explain|describe|summari[sz]e|list|give|show|compare|"
+    r"define|(?:is|are|was|were|do|does|did|can|could|should|would|will|may|might|has|have|had)\s+(?:she|he|it|they|"
+    r"there|this|that|these|those|the|a|an|my|our|your|we|i|you|patients?|pts?|one|any|all|most|some)\b)\b",
     _I,
 )
 
@@ -112,7 +124,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
     """Spans of the message's sentences; decimals ("1.5x ULN") stay inside their sentence."""
     spans: list[tuple[int, int]] = []
     start = 0
-    for match in re.finditer(r"[!?;\n]+|\.(?!\d)", text):
+    for match in re.finditer(rf"(?:{SENTENCE_END})+", text, re.IGNORECASE):
         end = match.end()
         if text[start:end].strip(" .!?;\n"):
             spans.append((start, end))
@@ -132,7 +144,7 @@ def read_sentence(text: str, start: int = 0, end: int | None = None, *, states_f
         end=end,
         question=stripped.endswith("?") or bool(_QUESTION_START.match(stripped)),
         anchor=bool(_ANCHOR.search(piece)),
-        population=bool(_POPULATION.search(piece)),
+        population=bool(_POPULATION.search(_REGIMEN_USE.sub(" ", piece))),
         data_request=bool(_DATA_REQUEST.search(piece)),
         advice=bool(_ADVICE.search(piece)),
         states_facts=states_facts,

@@ -12,6 +12,9 @@ reading says everything the turn needs:
 - ``evidence_question``: the words to search the review with (the evidence sentences, or all of it);
 - ``intent``: what kind of answer is wanted, read with only the facts that will be stored;
 - ``injection``: the message tries to instruct the assistant (reported; nothing changes).
+
+A bare correction of a number on file ("sorry 54 not 45", "43*") is read against the known facts
+first (`correction`): it names no field, so only the stored values say which one it corrects.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.understanding.aboutness import About, SentenceReading, blank_except, overall, read_message
+from assistant.understanding.correction import bare_correction
 from assistant.understanding.facts import FactUpdate, extract_facts
 from assistant.understanding.intents import Intent, classify
 from assistant.understanding.safety import is_injection
@@ -75,6 +79,14 @@ def interpret(
                           facts=update)
         return Reading(intent=intent, about="patient" if answer else "neither", update=update,
                        injection=injection, confirmation=answer)
+
+    corrected = bare_correction(text, known_patient)
+    if corrected:
+        # "sorry 54 not 45": a number on file corrected by value alone (see `correction`).
+        update = FactUpdate(set=dict(corrected), evidence={f: text.strip() for f in corrected})
+        intent = classify(text, has_patient=True, facts=update)
+        return Reading(intent=intent, about="patient", update=update, injection=injection,
+                       sentences=["patient"])
 
     read = read_message(text, lambda sentence: _states_facts(extract_facts(sentence)))
     readings = [_in_context(r, known_patient) for r in read]

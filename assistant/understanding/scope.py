@@ -57,7 +57,10 @@ _CLAUSE_WORDS = word_set(
     "but however although though yet except and with whereas while which who plus also now has have",
     "had is was are were apart aside",
 )
-_SENTENCE_END = re.compile(r"[;!?\n]|\.(?!\d)")
+# A full stop ends a sentence, except inside a decimal ("1.5x") or an abbreviation: "y.o.", "e.g.",
+# "vs.", "approx." (a split there would cut "a 7 y.o. boy" away from its age).
+SENTENCE_END = r"[;!?\n]|\.(?!\d)(?![a-z])(?<!\.[a-z]\.)(?<!\bvs\.)(?<!\bapprox\.)(?<!\bca\.)"
+_SENTENCE_END = re.compile(SENTENCE_END)
 _WORD = re.compile(r"[a-z0-9]+(?:[/'][a-z0-9]+)*|\?")
 
 _PSEUDO_NEGATION = re.compile(

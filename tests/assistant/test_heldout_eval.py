@@ -9,7 +9,6 @@ written, not the targets (the README gives both).
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 import pytest
 

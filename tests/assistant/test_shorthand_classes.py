@@ -1,0 +1,128 @@
+"""Shorthand classes found by a second, independent development set (dev_vignettes_2.yaml).
+
+One table per class, each with several shapes of it; a row is (text, the fields the message must
+set, read with `interpret` so sentence aboutness is part of what is checked).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from assistant.understanding.correction import bare_correction
+from assistant.understanding.interpret import interpret
+
+Row = tuple[str, dict[str, Any]]
+
+
+def _stored(text: str, known: dict[str, Any] | None = None) -> dict[str, Any]:
+    return dict(interpret(text, known or {}).update.set)
+
+
+# Abbreviations with full stops stay in their sentence: "y.o." is not a sentence end.
+ABBREVIATED: list[Row] = [
+    ("a 7 y.o. boy, 2nd relapse", {"age_years": 7, "disease_status": "second_or_later_relapse"}),
+    ("12 y.o. girl, CD22+ 96%", {"age_years": 12, "cd22_positive_pct": 96}),
+    ("6 y.o. girl, 1st relapse, CNS3", {"age_years": 6, "disease_status": "first_relapse", "cns_disease": True}),
+    ("refractory, CD22 approx. 60%", {"disease_status": "refractory", "cd22_positive_pct": 60}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ABBREVIATED)
+def test_abbreviations_do_not_end_a_sentence(text: str, expected: dict[str, Any]) -> None:
+    assert {k: v for k, v in _stored(text).items() if k in expected} == expected
+
+
+# A relapse's site between its ordinal and "relapse", or the ordinal after it.
+RELAPSE_ORDINALS: list[Row] = [
+    ("2nd BM relapse", {"disease_status": "second_or_later_relapse"}),
+    ("first isolated CNS relapse", {"disease_status": "first_relapse"}),
+    ("second combined marrow relapse", {"disease_status": "second_or_later_relapse"}),
+    ("BM relapse (1st), Ph+", {"disease_status": "first_relapse", "ph_positive": True}),
+    ("17M combined relapse - BM 20% blasts; his 2nd", {"disease_status": "second_or_later_relapse"}),
+    ("testicular relapse, her third.", {"disease_status": "second_or_later_relapse"}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), RELAPSE_ORDINALS)
+def test_relapse_ordinals_around_the_site(text: str, expected: dict[str, Any]) -> None:
+    assert {k: v for k, v in _stored(text).items() if k in expected} == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["had Blincyto as consolidation in 1st relapse", "received InO during first relapse",
+     "was salvaged with blina in 2nd relapse"],
+)
+def test_a_relapse_in_which_therapy_was_given_is_history(text: str) -> None:
+    stored = _stored(text)
+    assert "disease_status" not in stored
+    assert stored.get("prior_therapies")
+
+
+# Shorthand statements drop their subject: an auxiliary opens a question only with a subject after it.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("had blina in CR1", {"prior_therapies": ["blinatumomab"]}),
+     ("has CNS3 disease", {"cns_disease": True}),
+     ("was refractory to hyper-CVAD", {"disease_status": "refractory", "prior_therapies": ["chemotherapy"]})],
+)
+def test_subjectless_statements_are_about_the_patient(text: str, expected: dict[str, Any]) -> None:
+    assert interpret(text, {}).about == "patient"
+    assert {k: v for k, v in _stored(text).items() if k in expected} == expected
+
+
+# Named protocols and regimens are chemotherapy; a protocol named as treatment is not a trial population.
+REGIMENS: list[str] = [
+    "prior COG AALL1231 chemo",
+    "prior tx: AALL0232",
+    "relapsed on therapy (Interfant-06)",
+    "refractory to AIEOP-BFM",
+    "after FLAG-Ida",
+    "failed GRAALL-2005",
+    "relapsed after UKALL14",
+    "hyperCVAD x4, then relapsed",
+]
+
+
+@pytest.mark.parametrize("text", REGIMENS)
+def test_named_regimens_are_prior_chemotherapy(text: str) -> None:
+    assert _stored(text).get("prior_therapies") == ["chemotherapy"]
+
+
+# Bare corrections: the known facts say which number they correct.
+KNOWN = {"age_years": 45, "marrow_blasts_pct": 80, "cd22_positive_pct": 70}
+CORRECTIONS: list[tuple[str, dict[str, Any]]] = [
+    ("sorry 54 not 45", {"age_years": 54}),
+    ("and blasts 30 not 80", {"marrow_blasts_pct": 30}),
+    ("sorry, cd22 was 75 not 70", {"cd22_positive_pct": 75}),
+    ("correction blasts 14 not 80", {"marrow_blasts_pct": 14}),
+    ("make that 54 (not 45)", {"age_years": 54}),
+    ("typo: 45 -> 54", {"age_years": 54}),
+    ("54*", {"age_years": 54}),
+    ("88%*", {"marrow_blasts_pct": 88}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CORRECTIONS)
+def test_bare_corrections_replace_the_known_value(text: str, expected: dict[str, Any]) -> None:
+    assert _stored(text, KNOWN) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["sorry 54 not 46",  # no known value is 46
+     "WBC 30 not 80",  # the field named holds no such number
+     "blasts 30 not 45",  # the field named does not hold the old value
+     "99*",  # a typo of no known number
+     "75*",  # a typo of two known numbers (45 and 70)
+     "blasts 300 not 80"],  # outside the range
+)
+def test_what_is_not_a_bare_correction(text: str) -> None:
+    assert bare_correction(text, KNOWN) is None
+
+
+def test_a_bare_correction_needs_known_facts() -> None:
+    assert bare_correction("sorry 54 not 45", {}) is None
+    assert "age_years" not in _stored("sorry 54 not 45")
