@@ -35,7 +35,7 @@ _I = re.IGNORECASE
 
 # Pronouns and case descriptors that single out one person.
 _ANCHOR = re.compile(
-    r"\b(?:she|he|her|him|his|hers|herself|himself)\b"
+    r"\b(?:she|he|her|him|his|hers|herself|himself|mine)\b"
     r"|\b(?:my|our|this|the|that)\s+(?:pt|patient|boy|girl|man|woman|lady|gentleman|child|kid|son|daughter|teen|"
     r"teenager|toddler|infant|baby|case|guy|chap|adolescent|young\s+(?:man|woman|adult))\b"
     r"|\b(?:an?)\s+(?:\d{1,3}(?:\.\d)?\s*-?\s*(?:year|yr|y|month|mo)s?\s*-?\s*old\s+)?"

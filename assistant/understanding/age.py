@@ -1,8 +1,9 @@
 """The patient's age, read with its unit, in years to two decimals.
 
 A number is an age only when the words around it say so: "62-year-old", "62yo", "aged 62",
-"45M", "she is 19". A bare number counts as an age only when it is the whole message (the
-planner may just have asked for the age). So "2 cycles", "CD22 60%", "10^-3", "grade 3",
+"45M", "F, 56" (the sex first, opening the message or a clause), "she is 19", "mine is 25". A
+bare number counts as an age only when it is the whole message (the planner may just have asked
+for the age). So "2 cycles", "CD22 60%", "10^-3", "grade 3",
 "4 weeks", "day 28" and "25 mg" are never ages.
 
 One unit-aware reading covers the shapes: "18-month-old" and "19 mo boy" -> 1.5 and 1.58,
@@ -58,7 +59,8 @@ _AGE_WITH_UNIT = re.compile(
 # "she is 19", "he's actually 3.5", "pt is 7 months", "age is 2.5", "she turned 60": a person (or the
 # age itself) with a copula, then a number, then perhaps its unit.
 _STATED_AGE = re.compile(
-    r"\b(?:(?:she|he|patient|pt|they)(?:'s|\s+is|\s+are|\s+was|\s+were|\s+turned|\s+turns)|age\s+(?:is|was|now))\s+"
+    r"\b(?:(?:she|he|patient|pt|they|mine|ours|(?:my|our|this)\s+(?:one|pt|patient|guy|lady|man|woman|boy|girl))"
+    r"(?:'s|\s+is|\s+are|\s+was|\s+were|\s+turned|\s+turns)|age\s+(?:is|was|now))\s+"
     r"(?:(?:now|only|just|actually|really|in\s+fact|about|nearly|almost)\s+)*"
     r"(?P<n>\d{1,3}(?:\.\d{1,2})?)(?P<half>\s+and\s+a\s+half|½)?"
     # "he is 2 years post transplant" is a duration
@@ -77,6 +79,8 @@ _AGE_PATTERNS = (
     ),
     re.compile(r"(?<![\w.^/-])(?P<n>\d{1,3})(?-i:[MF])(?![\w/%])"),
     re.compile(r"(?<![\w.^/-])(?P<n>\d{1,3})\s?/\s?(?-i:[MF])\b"),
+    # The sex first, then the age, at the start of a clause: "F, 56, refractory", "F 72 Ph+", "M/45".
+    re.compile(r"(?:^|(?<=[.;:(\n-])|(?<=[.;:(\n-]\s))\s*(?-i:[MF])\s*[,/]?\s*(?P<n>\d{1,3})(?![\w%.]|\s*(?:%|x\b|mg|kg))"),
     re.compile(
         r"(?:^|(?<=[.;!?\n]))\s*(?P<n>\d{1,3})\s*(?:years?|yrs?|y)\s*,?\s*(?:male|female|man|woman|boy|girl|m|f)\b",
         _I,

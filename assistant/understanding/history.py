@@ -50,6 +50,8 @@ _BLOCKERS = word_set(
     "starting offer use using try trying bridge bridging proceed or vs versus before instead rather",
     "want wants but no not never to will options option candidate eligible for intend intended intending",
     "intent intention aim aiming scheduled",
+    # Asking about a drug names it as a topic, not as history: "thoughts on ino vs blina?", "asking abt Kymriah".
+    "thoughts about abt re wrt regarding discuss discussing asking ask asked keen prefer prefers",
 )
 _NOT_PLANS = word_set("no not never but now")
 # "before" and "earlier" mark the past only at the end of a clause: "had InO before." is history,

@@ -13,6 +13,9 @@ reading says everything the turn needs:
 - ``intent``: what kind of answer is wanted, read with only the facts that will be stored;
 - ``injection``: the message tries to instruct the assistant (reported; nothing changes).
 
+An aside about another patient ("different pt but quick q - ...", "... -- not this one") stores
+nothing and starts no new case: its facts are hypothetical, for that answer only.
+
 A bare correction of a number on file ("sorry 54 not 45", "43*") is read against the known facts
 first (`correction`): it names no field, so only the stored values say which one it corrects.
 """
@@ -37,6 +40,17 @@ _YES = re.compile(r"^\s*(?:y|yes|yep|yeah|yup|correct|right|affirmative|confirm(
                   r"\b[\s.!]*$", re.IGNORECASE)
 _NO = re.compile(r"^\s*(?:n|no|nope|nah|not\s+(?:my|this)\s+patient|(?:no,?\s+)?(?:general|in\s+general|just\s+asking|"
                  r"asking\s+generally))\b[\s.!]*$", re.IGNORECASE)
+
+
+# An aside about another patient, not a switch to a new case: "different pt but quick q - ...",
+# "my colleague's pt is also 8 but CNS3 -- not this one", "other case, just asking: ...".
+_ASIDE = re.compile(
+    r"^\W*(?:(?:a|one|my|some)\s+)?(?:different|another|other|separate|unrelated)\s+(?:pt|patient|case|kid|child)\b"
+    r"[^.;:\n]{0,25}?\b(?:but|quick|q|question|query|aside|btw|just\s+(?:asking|wondering|curious))\b"
+    r"|\bnot\s+(?:this|my|our|the\s+same)\s+(?:one|pt|patient|case|kid|child)\W*$|\bnot\s+mine\W*$"
+    r"|\b(?:colleague|friend|registrar|resident|fellow|consultant)'?s\s+(?:pt|patient|case)\b",
+    re.IGNORECASE,
+)
 
 
 class Reading(BaseModel):
@@ -99,6 +113,11 @@ def interpret(
         r.kind == "unclear" for r in readings) else FactUpdate()
     hypothetical = dict(update.hypothetical)
     update = update.model_copy(update={"hypothetical": {}})
+    if _ASIDE.search(text):
+        # A question about someone else's case: their facts serve this answer only, and the case in
+        # hand stays as it was (no reset, nothing stored).
+        hypothetical = {**update.set, **hypothetical}
+        update, about = FactUpdate(), "evidence"
     intent = classify(text, has_patient=bool(known_patient) or bool(update.set), facts=update)
     return Reading(
         intent=intent,

@@ -126,3 +126,57 @@ def test_what_is_not_a_bare_correction(text: str) -> None:
 def test_a_bare_correction_needs_known_facts() -> None:
     assert bare_correction("sorry 54 not 45", {}) is None
     assert "age_years" not in _stored("sorry 54 not 45")
+
+
+# Ages: the sex before the age, and "mine is 25".
+AGES: list[Row] = [
+    ("F, 56, refractory", {"age_years": 56, "disease_status": "refractory"}),
+    ("F 72 Ph+ first relapse", {"age_years": 72, "ph_positive": True}),
+    ("M, 34, CD22 80%", {"age_years": 34, "cd22_positive_pct": 80}),
+    ("ELIANA enrolled pts 3-21y right? mine is 25, 2nd relapse", {"age_years": 25}),
+    ("my patient is 40, refractory", {"age_years": 40}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), AGES)
+def test_ages_with_the_sex_first_or_a_possessive(text: str, expected: dict[str, Any]) -> None:
+    assert {k: v for k, v in _stored(text).items() if k in expected} == expected
+
+
+@pytest.mark.parametrize("text", ["CD19 pos, M 2 copies", "pt in her 60s, MRD+", "marrow 40%, F 20%"])
+def test_no_age_without_an_age_shape(text: str) -> None:
+    assert "age_years" not in _stored(text)
+
+
+# Asking about a drug is not having had it.
+@pytest.mark.parametrize(
+    "text",
+    ["54F w 2nd relapse post allo, cd22 70%, thoughts on ino vs blina?",
+     "relapsed post allo, family asking abt Kymriah",
+     "2nd relapse after HSCT, keen to discuss blina"],
+)
+def test_a_drug_asked_about_is_not_history(text: str) -> None:
+    assert "prior_therapies" not in _stored(text)
+
+
+# An aside about another patient stores nothing and starts no new case.
+ASIDES = [
+    "different pt but quick q - 23M post Kymriah w CD19 neg relapse, would ino work?",
+    "my colleague's pt on the ward is also 8 but CNS3 and KMT2A-r -- not this one",
+    "another patient, just asking: CD22 40%, would InO work?",
+    "45M with CNS3, not my patient",
+]
+
+
+@pytest.mark.parametrize("text", ASIDES)
+def test_an_aside_about_another_patient_changes_nothing(text: str) -> None:
+    reading = interpret(text, {"age_years": 56, "cd22_positive_pct": 75})
+    assert reading.update.set == {}
+    assert not reading.update.reset
+
+
+@pytest.mark.parametrize("text", ["next pt, unrelated: 6 y.o. girl, 1st relapse", "new patient: 45M, CD22 90%"])
+def test_a_switch_to_the_next_case_still_starts_over(text: str) -> None:
+    reading = interpret(text, {"age_years": 56})
+    assert reading.update.reset
+    assert reading.update.set
