@@ -120,6 +120,9 @@ FACTS: tuple[BooleanFact, ...] = (
             r"\blymphocytopenia\b",
             r"\b(?:low|poor)\s+(?:alc|absolute\s+lymphocyte\s+counts?|lymphocytes?|lymphocyte\s+counts?|cd3\+?(?:\s+counts?)?)",
             r"\b(?:alc|cd3\+?(?:\s+counts?)?|lymphocytes|lymphocyte\s+counts?)\s+(?:is\s+|are\s+)?(?:very\s+)?low\b",
+            # A lymphocyte count below 0.5 x10^9/L (or 500/uL): "ALC 0.1", "lymphs 0.3", "ALC 200".
+            r"\b(?:alc|absolute\s+lymphocyte\s+count|lymphs|lymphocytes|lymphocyte\s+count)\s*(?:of\s+|is\s+|was\s+|[:=]\s*)?"
+            r"(?:0?\.[0-4]\d?|0|[1-4]\d{2}|[1-9]\d)(?![\d.])(?!\s*%)",
         ),
         absent=(
             rf"\b(?:normal|adequate|good|healthy|preserved|sufficient)\s+(?:cd3\+?\s+)?{_T}",
@@ -138,7 +141,14 @@ FACTS: tuple[BooleanFact, ...] = (
             r"\baggressive\s+(?:disease|kinetics|progression)",
             r"\burgent(?:ly)?\s+(?:needs?\s+)?(?:disease\s+)?control\b",
             r"\bhyperleuko?cytosis\b",
-            r"\b(?:blasts|wbc|white\s+(?:cell\s+)?count)\s+(?:is\s+|are\s+)?(?:rising|climbing|doubling)\s+(?:fast|quickly|rapidly)",
+            # Growth and its speed, in either order: "WBC 150 and rising fast", "doubling fast", "fast-rising".
+            r"\b(?:rising|climbing|doubling|increasing|growing|going\s+up|shooting\s+up)\s+(?:very\s+|really\s+)?"
+            r"(?:fast|quickly|rapidly|daily|by\s+the\s+day)\b",
+            r"\b(?:fast|quickly|rapidly)[\s-]+(?:rising|climbing|doubling|increasing|growing)\b",
+            r"\bdoubling\s+(?:every|in|within)\s+(?:\d+|a\s+few|two|three)\s*(?:days?|d)\b",
+            # Control needed within days: "needs cytoreduction this week", "needs control this week".
+            r"\bneeds?\s+(?:urgent\s+)?(?:disease\s+)?(?:control|cytoreduction|debulking)\s+(?:this\s+week|within\s+days|"
+            r"today|tomorrow|urgently|asap|now)\b",
         ),
         absent=(
             r"\bslow(?:ly)?\s+(?:progressing|progression|rising|growing|kinetics|tempo)",
@@ -186,12 +196,17 @@ FACTS: tuple[BooleanFact, ...] = (
 # The family chooses the logistics for a child: "mum doesn't want a pump" is the patient's preference.
 _SPEAKS_FOR: dict[str, tuple[Kind, ...]] = {"prefers_no_pump": ("relative",)}
 
+def _apostrophes(pattern: str) -> str:
+    """Contractions typed without their apostrophe ("doesnt", "cant", "wont") read as with it."""
+    return pattern.replace("n't", "n'?t")
+
+
 _COMPILED = tuple(
     (
         fact.field,
-        tuple(re.compile(p, _I) for p in fact.absent_as_stated),
-        tuple(re.compile(p, _I) for p in fact.absent),
-        tuple(re.compile(p, _I) for p in fact.present),
+        tuple(re.compile(_apostrophes(p), _I) for p in fact.absent_as_stated),
+        tuple(re.compile(_apostrophes(p), _I) for p in fact.absent),
+        tuple(re.compile(_apostrophes(p), _I) for p in fact.present),
     )
     for fact in FACTS
 )

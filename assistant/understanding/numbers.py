@@ -169,10 +169,12 @@ _BILI_WITH_ULN = re.compile(
     rf"\s*(?:is\s+|of\s+|=\s*|:\s*)?(?P<uln>{NUM})\s*(?P<uu>{_BILI_UNIT})?\)?",
     _I,
 )
-# "bilirubin 25 umol/L (0-17)": a reference range in brackets; its upper end is the ULN.
+# "bilirubin 25 umol/L (0-17)", "34 umol/L (ref 3-21)": a reference range in brackets; its upper end
+# is the ULN.
 _BILI_WITH_RANGE = re.compile(
     rf"\b{_BILI}(?:\s+(?:is|was|of|at|now|level|=|:))*\s*[:=]?\s*(?P<v>{NUM})\s*(?P<vu>{_BILI_UNIT})?"
-    rf"\s*[(\[]\s*{NUM}\s*-\s*(?P<uln>{NUM})\s*(?P<uu>{_BILI_UNIT})?\s*[)\]]",
+    rf"\s*[(\[]\s*(?:(?:ref(?:erence)?|normal|nr|rr|range)(?:\s+(?:range|interval))?\s*[:=]?\s*)?"
+    rf"{NUM}\s*-\s*(?P<uln>{NUM})\s*(?P<uu>{_BILI_UNIT})?\s*[)\]]",
     _I,
 )
 _BILI_UNITS = re.compile(
@@ -239,7 +241,7 @@ _CYCLE_PATTERNS = (
     re.compile(rf"(?:{INO_TERM})\s*x\s*(?P<n>[1-6])\b(?!\s*(?:/|mg|weeks?))", _I),
 )
 _PAST_CYCLES = re.compile(
-    r"\b(?:after|received|had|got|completed|failed|following|post|given|s/p|previously|prior|despite|progressed)\b"
+    r"\b(?:after|received|had|got|completed|failed|following|post|given|s/p|previously|prior|despite|progressed|since)\b"
 )
 
 

@@ -180,3 +180,65 @@ def test_a_switch_to_the_next_case_still_starts_over(text: str) -> None:
     reading = interpret(text, {"age_years": 56})
     assert reading.update.reset
     assert reading.update.set
+
+
+# Lab-style notations: karyotypes keep their semicolon, dictated numbers read as digits, antigen
+# intensity pairs, reference ranges in brackets.
+LAB_NOTATION: list[Row] = [
+    ("40M, refractory, BM 95%, t(4;11)", {"kmt2a_rearranged": True}),
+    ("refractory, t(9;22), CD22 80%", {"ph_positive": True, "cd22_positive_pct": 80}),
+    ("t(11;19) infant ALL", {"kmt2a_rearranged": True}),
+    ("he has marrow blasts forty percent", {"marrow_blasts_pct": 40}),
+    ("sixty-two year old man, refractory", {"age_years": 62}),
+    ("cd nineteen positive, cd twenty two seventy percent", {"cd19": "positive", "cd22_positive_pct": 70}),
+    ("CD22 dim/partial ~50%", {"cd22_positive_pct": 50}),
+    ("CD22 weak/heterogeneous 65%", {"cd22_positive_pct": 65}),
+    ("CD19 still pos", {"cd19": "positive"}),
+    ("CD19 remains also positive", {"cd19": "positive"}),
+    ("T.bili 34 umol/L (ref 3-21)", {"bilirubin_x_uln": 1.62}),
+    ("bilirubin 2.4 mg/dL (normal range 0.3-1.2)", {"bilirubin_x_uln": 2}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), LAB_NOTATION)
+def test_lab_style_notations(text: str, expected: dict[str, Any]) -> None:
+    assert {k: v for k, v in _stored(text).items() if k in expected} == expected
+
+
+@pytest.mark.parametrize("text", ["which one is better, ten or twenty?", "no one knows"])
+def test_small_number_words_and_questions_store_nothing(text: str) -> None:
+    assert _stored(text) == {}
+
+
+# Flags in run-on shorthand: speed of growth, a low lymphocyte count, contractions without apostrophes.
+FLAGS: list[Row] = [
+    ("WBC 150 and rising fast", {"rapidly_progressive": True}),
+    ("WBC was 12 two days ago, doubling fast", {"rapidly_progressive": True}),
+    ("fast-rising blasts", {"rapidly_progressive": True}),
+    ("blasts doubling every 3 days", {"rapidly_progressive": True}),
+    ("needs cytoreduction this week", {"rapidly_progressive": True}),
+    ("ALC 0.1", {"t_cell_dysfunction": True}),
+    ("lymphs 0.3 and falling", {"t_cell_dysfunction": True}),
+    ("ALC 200", {"t_cell_dysfunction": True}),
+    ("he really doesnt want to carry a pump again", {"prefers_no_pump": True}),
+    ("she cant manage a pump", {"prefers_no_pump": True}),
+    ("she doesnt mind a pump", {"prefers_no_pump": False}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), FLAGS)
+def test_flags_in_shorthand(text: str, expected: dict[str, Any]) -> None:
+    assert {k: v for k, v in _stored(text).items() if k in expected} == expected
+
+
+@pytest.mark.parametrize("text", ["ALC 1.4", "ALC 0.9", "lymphocytes 25%", "WBC 12, stable"])
+def test_no_t_cell_or_tempo_flag_without_the_finding(text: str) -> None:
+    stored = _stored(text)
+    assert "t_cell_dysfunction" not in stored
+    assert "rapidly_progressive" not in stored
+
+
+def test_cycles_given_since_then_are_history_not_a_plan() -> None:
+    stored = _stored("since then InO x3 cycles")
+    assert "planned_ino_cycles" not in stored
+    assert stored.get("prior_therapies") == ["inotuzumab_ozogamicin"]
