@@ -91,6 +91,15 @@ _QUESTION_START = re.compile(
 )
 
 
+_BARE_ANSWER = re.compile(r"^\s*(?:yes|yep|no|nope|none|never|nil|n/a)\s*[.!]*\s*$", _I)
+# A course of the disease in a statement, not a request for response data: "no response", "responded".
+_OUTCOME_FINDING = re.compile(
+    r"\b(?:no|poor|partial|good|complete|minimal|without|any|some|brief|transient)\s+(?:response|responses)\b"
+    r"|\b(?:responded|did\s*n[o']?t\s+respond|not\s+responding)\b",
+    _I,
+)
+
+
 @dataclass(frozen=True)
 class SentenceReading:
     text: str
@@ -131,7 +140,14 @@ def sentences(text: str) -> list[tuple[int, int]]:
         start = end
     if text[start:].strip():
         spans.append((start, len(text)))
-    return spans
+    # "prior CAR-T? no.": a bare yes/no answers the question before it, and reads with it.
+    merged: list[tuple[int, int]] = []
+    for span in spans:
+        if merged and _BARE_ANSWER.match(text[span[0] : span[1]]) and text[: merged[-1][1]].rstrip().endswith("?"):
+            merged[-1] = (merged[-1][0], span[1])
+        else:
+            merged.append(span)
+    return merged
 
 
 def read_sentence(text: str, start: int = 0, end: int | None = None, *, states_facts: bool = False) -> SentenceReading:
@@ -145,7 +161,7 @@ def read_sentence(text: str, start: int = 0, end: int | None = None, *, states_f
         question=stripped.endswith("?") or bool(_QUESTION_START.match(stripped)),
         anchor=bool(_ANCHOR.search(piece)),
         population=bool(_POPULATION.search(_REGIMEN_USE.sub(" ", piece))),
-        data_request=bool(_DATA_REQUEST.search(piece)),
+        data_request=bool(_DATA_REQUEST.search(_OUTCOME_FINDING.sub(" ", piece))),
         advice=bool(_ADVICE.search(piece)),
         states_facts=states_facts,
     )

@@ -59,7 +59,7 @@ _NOT_PLANS = word_set("no not never but now")
 _PAST_AFTER = re.compile(
     r"^[\s-]*(?:refractory|exposed|pretreated|experienced|failure|failed|resistant)\b|^\s+(?:\w+\s+){0,3}?"
     r"(?:previously|in\s+the\s+past|(?:before|earlier)(?=\s*(?:[,.;:!?)]|$))|already|ago|last\s+(?:year|month|week)"
-    r"|(?:in\s+)?(?:19|20)\d\d)\b|^\s*\(\s*(?:19|20)\d\d\b|^\s+(?:was|were)\s+(?:given|received|tried|used|stopped|discontinued|held)\b"
+    r"|(?:in\s+)?(?:19|20)\d\d|before\s+(?:that|then|this)|prior\s+to\s+(?:that|then|this))\b|^\s*\(\s*(?:19|20)\d\d\b|^\s+(?:was|were)\s+(?:given|received|tried|used|stopped|discontinued|held)\b"
     r"|^\s+(?:stopped|discontinued|held|interrupted|halted)\b|^[\s-]*na[iï]ve\b",
     _I,
 )
@@ -74,6 +74,22 @@ _OUTCOME_AFTER = re.compile(
 )
 
 
+# A heading that opens a stretch of history in a referral or SBAR note: "B: hyper-CVAD+ponatinib",
+# "prior tx: AALL0232, then ...", "Hx: blina x2". Everything after it in its sentence was given.
+_HISTORY_LABEL = re.compile(
+    r"(?:^|(?<=[\s(\[|.;-]))(?:b|background|hx|pmh|history|tx\s+hx|treatment\s+history|previous\s+(?:treatment|therapy|tx)"
+    r"|prior\s+(?:tx|treatment|therapy|therapies|lines?(?:\s+of\s+therapy)?|rx))\s*:"
+)
+# A yes/no answer right after a therapy asked about: "prior CAR-T? no.", "prior blina yes x1 cycle".
+_ANSWERED_NO = re.compile(r"^\s*(?:\?\s*|:\s*|-\s*)(?:no|nope|none|never|nil|n)\b")
+_ANSWERED_YES = re.compile(r"^\s*(?:\?\s*|:\s*|-\s*)?(?:yes|yep|y)\b")
+
+
+def in_history_section(c: Collector, start: int) -> bool:
+    """``start`` follows a history heading in its sentence (see `_HISTORY_LABEL`)."""
+    return bool(_HISTORY_LABEL.search(c.low, c.scope.sentence_at(start).start, start))
+
+
 def extract_therapies(c: Collector) -> None:
     for therapy, pattern in THERAPY_PATTERNS:
         # Matched on the case-preserving text: "BiTE" is the drug class, "bite" is not.
@@ -86,9 +102,9 @@ def extract_therapies(c: Collector) -> None:
             if _NOT_GIVEN_AFTER.search(after):
                 continue
             never = _NEVER_GIVEN.search(c.scope.clause_before(start, words=6, stop_at_words=False))
-            if never or re.match(r"^[\s-]*na[iï]ve\b", after):
+            if never or re.match(r"^[\s-]*na[iï]ve\b", after) or _ANSWERED_NO.match(after):
                 c.withdraw("prior_therapies", therapy, start, end)
-            elif _given_before(c, start) or _PAST_AFTER.search(after) or (
+            elif _given_before(c, start) or _PAST_AFTER.search(after) or in_history_section(c, start) or (
                 _OUTCOME_AFTER.search(after) and not c.scope.is_question(start) and "if" not in after.split()
             ):
                 past = _PAST_AFTER.match(after)
@@ -202,7 +218,9 @@ def extract_transplant(c: Collector) -> None:
         c.claim(start, end)
         before = c.scope.clause_before(start, words=6, stop_at_words=False)
         after = c.scope.after(end)
-        if _PRIOR_AFTER.search(after) or re.match(r"[\s-]*na[iï]ve\b", c.low[end:]):
+        if in_history_section(c, start) and not _PLAN_AFTER.search(after):
+            c.judge("prior_hsct", True, start, end, negated=False)
+        elif _PRIOR_AFTER.search(after) or re.match(r"[\s-]*na[iï]ve\b", c.low[end:]):
             c.judge("prior_hsct", not re.match(r"[\s-]*na[iï]ve\b", c.low[end:]), start, end, negated=False)
         elif (
             _PLAN_BEFORE.search(before) and not re.search(r"\b(?:post|after|following|s/p)$", before)
@@ -273,6 +291,11 @@ _CONDITIONING_CONTEXT = re.compile(
 _CONDITIONING_ONLY = re.compile(
     r"\b(?:tbi|busulfan|busulphan|bu|treosulfan|treo|thiotepa|thio|melphalan|mel|carmustine|bcnu)\b", _I
 )
+# A transplant already given, just before a regimen: "MSD allo 2023 (Bu/Cy)", "s/p allo (Flu/Mel)".
+_PAST_TRANSPLANT = re.compile(
+    rf"(?:\b(?:prior|previous|previously|s/p|status\s+post|had|underwent|first|1st)\s+(?:[\w-]+\s+){{0,2}}?{_HSCT}"
+    rf"|\b{_HSCT}\s+(?:in\s+)?(?:19|20)\d\d)\b[^.;:]{{0,12}}$"
+)
 _DUAL = re.compile(r"\b(?:dual|double|two|2)[\s-]+alkylat(?:or|ors|ing\s+agents?)\b", _I)
 _SINGLE = re.compile(r"\b(?:single|one|1)[\s-]+alkylat(?:or|ing\s+agent)\b", _I)
 
@@ -295,6 +318,8 @@ def extract_conditioning(c: Collector) -> None:
         if not spans:
             continue
         start, end = sentence.start + min(s for s, _ in spans), sentence.start + max(e for _, e in spans)
+        if _PAST_TRANSPLANT.search(c.low, sentence.start, start) or in_history_section(c, start):
+            continue  # "MSD allo 2023 (Bu/Cy)": how a past transplant was conditioned, not the plan
         # Two alkylators are a regimen on their own (Bu/Cy). Fewer count as "not dual" in a conditioning
         # context or with a drug used only to condition (TBI/etoposide, Treo/Flu); Flu/Cy alone is
         # also the lymphodepletion before CAR T, so it says nothing without context.

@@ -242,3 +242,46 @@ def test_cycles_given_since_then_are_history_not_a_plan() -> None:
     stored = _stored("since then InO x3 cycles")
     assert "planned_ino_cycles" not in stored
     assert stored.get("prior_therapies") == ["inotuzumab_ozogamicin"]
+
+
+# Referral and SBAR notes: a history heading makes what follows it history; a past transplant's
+# conditioning is not the planned one; a question answered "no" withdraws the therapy.
+SBAR = (
+    "SBAR - S: 47M w R/R Ph+ B-ALL, 2nd relapse after allo. B: hyper-CVAD+ponatinib, MSD allo 2023 (Bu/Cy), "
+    "relapse 2025 -> Blincyto -> CR -> now relapse. A: BM 50% blasts, CD19 positive 95%, CD22 80%. R: InO?"
+)
+HISTORY_NOTES: list[Row] = [
+    (SBAR, {"prior_therapies": ["blinatumomab", "chemotherapy"], "prior_hsct": True, "age_years": 47,
+            "cd22_positive_pct": 80}),
+    ("prior tx: AALL0232, then after 1st relapse Blincyto + MSD allo",
+     {"prior_therapies": ["blinatumomab", "chemotherapy"], "prior_hsct": True}),
+    ("Hx: blina x2, allo", {"prior_therapies": ["blinatumomab"], "prior_hsct": True}),
+    ("Background: FLAG-Ida", {"prior_therapies": ["chemotherapy"]}),
+    ("prior blina yes x1 cycle, no response. hyperCVAD before that",
+     {"prior_therapies": ["blinatumomab", "chemotherapy"]}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), HISTORY_NOTES)
+def test_history_in_referral_notes(text: str, expected: dict[str, Any]) -> None:
+    stored = _stored(text)
+    assert {k: v for k, v in stored.items() if k in expected} == expected
+    assert "dual_alkylator_conditioning" not in stored
+    assert "hsct_planned" not in stored
+
+
+@pytest.mark.parametrize("text", ["MSD allo 2023 (Bu/Cy)", "s/p allo (Bu/Cy), relapsed", "prior allo with Bu/Flu"])
+def test_a_past_transplants_conditioning_is_not_the_plan(text: str) -> None:
+    assert "dual_alkylator_conditioning" not in _stored(text)
+
+
+@pytest.mark.parametrize("text", ["plan allo with Bu/Cy", "Bu/Cy planned", "conditioning will be Bu/Cy"])
+def test_a_planned_conditioning_is_still_read(text: str) -> None:
+    assert _stored(text).get("dual_alkylator_conditioning") is True
+
+
+@pytest.mark.parametrize("text", ["prior CAR-T? no.", "prior blina? none", "previous InO: no"])
+def test_a_therapy_answered_no_is_withdrawn(text: str) -> None:
+    reading = interpret(text, {})
+    assert reading.update.withdrawn.get("prior_therapies")
+    assert "prior_therapies" not in reading.update.set
