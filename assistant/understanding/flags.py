@@ -88,6 +88,10 @@ FACTS: tuple[BooleanFact, ...] = (
             r"\bmediastinal\s+mass\b",
             r"\b(?:ocular|orbital|renal|kidney|breast|ovarian|bone)\s+(?:infiltration|involvement)",
             r"\bgranulocytic\s+sarcoma\b",
+            # A mass or deposit at a site outside the marrow: "paraspinal mass", "epidural deposit".
+            r"\b(?:paraspinal|paravertebral|epidural|soft[\s-]tissue|bony|nodal|lymph\s+node|chest\s+wall|gingival|"
+            r"subcutaneous|pelvic|abdominal|renal|breast|ovarian|orbital|testicular)\s+(?:mass|masses|lesions?|deposits?|"
+            r"tumou?rs?|infiltrates?|chloromas?|sarcomas?)\b",
         ),
         absent=(
             r"\b(?:emd|extra[\s-]?medullary(?:\s+disease)?)\s*[:=]?\s*(?:negative|neg\b|absent|none)",

@@ -40,7 +40,10 @@ _STRONG_BEFORE = re.compile(
     r"relapsed|relapse|relapsing|refractory|resistant|s/p|status\s+post|received|had|got|given|treated|exposed|"
     r"history\s+of|hx\s+of|already|underwent|completed|pretreated|despite|salvaged|bridged|re-?induced|induced|"
     r"rescued|consolidated|re-?treated|managed|achieved|reached|attained|responded|response\s+to|remission\s+with|"
-    r"cr\s+with|exposure\s+to|(?:was|were|been)\s+on|went\s+on\s+to|lines)\b"
+    r"cr\s+with|exposure\s+to|(?:was|were|been)\s+on|went\s+on\s+to|lines"
+    # "induction was hyper-CVAD part A": a past line named by what it was
+    r"|(?:induction|reinduction|salvage|consolidation|frontline|first\s+line|treatment|therapy|tx|regimen|backbone)"
+    r"\s+(?:was|were))\b"
 )
 _WEAK_BEFORE = re.compile(r"\b(?:after|following|post|since)\b")
 _CUE = re.compile(rf"{_STRONG_BEFORE.pattern}|{_WEAK_BEFORE.pattern}")
@@ -85,6 +88,14 @@ _ANSWERED_NO = re.compile(r"^\s*(?:\?\s*|:\s*|-\s*)(?:no|nope|none|never|nil|n)\
 _ANSWERED_YES = re.compile(r"^\s*(?:\?\s*|:\s*|-\s*)?(?:yes|yep|y)\b")
 
 
+# Induction named only as every patient's first treatment or as a time point names no regimen:
+# "after standard induction chemo", "MRD+ after induction", "MRD at end of induction".
+_GENERIC_INDUCTION = re.compile(
+    r"(?:\b(?:standard|conventional|usual|routine)\s+|\bmrd\S*\s+(?:\w+\s+){0,2}?(?:after|post|at\s+(?:the\s+)?end\s+of|"
+    r"following|end\s+of)\s+)induction(?:\s+chemo(?:therapy)?)?$"
+)
+
+
 def in_history_section(c: Collector, start: int) -> bool:
     """``start`` follows a history heading in its sentence (see `_HISTORY_LABEL`)."""
     return bool(_HISTORY_LABEL.search(c.low, c.scope.sentence_at(start).start, start))
@@ -98,6 +109,8 @@ def extract_therapies(c: Collector) -> None:
             if not c.free(start, end):
                 continue
             c.claim(start, end)
+            if therapy == "chemotherapy" and _GENERIC_INDUCTION.search(c.low, max(0, start - 40), end):
+                continue
             after = c.low[end : end + 60]
             if _NOT_GIVEN_AFTER.search(after):
                 continue

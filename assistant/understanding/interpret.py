@@ -107,7 +107,8 @@ def interpret(
     about = overall(readings)
     # Facts come from the sentences about the patient, found in the message with the others blanked,
     # so a correction's "not 85" still sees the words before it in its own sentence.
-    update = extract_facts(blank_except(text, readings, ("patient",))) if about in ("patient", "both") \
+    # Sentences stating nothing on their own stay too: "going w InO. plan 3 cycles" needs both.
+    update = extract_facts(blank_except(text, readings, ("patient", "neither"))) if about in ("patient", "both") \
         else FactUpdate()
     unclear = extract_facts(blank_except(text, readings, ("unclear",))) if any(
         r.kind == "unclear" for r in readings) else FactUpdate()

@@ -251,8 +251,22 @@ _GIVEN_AFTER = re.compile(
 )
 
 
+# "going w InO. plan 3 cycles": a plan of cycles without the drug's name, in a message naming InO
+# and no other agent with cycles.
+_PLANNED_CYCLES = (
+    re.compile(
+        rf"\b(?:plan(?:ned|ning|s)?|intend(?:ed|ing)?|aim(?:ing)?|for|give|giving)\s+(?:to\s+give\s+|for\s+)?{_COUNT}\s+"
+        r"(?:more\s+|further\s+)?(?:cycles?|courses?)\b",
+        _I,
+    ),
+    re.compile(rf"\b{_COUNT}\s+(?:cycles?|courses?)\s+(?:planned|intended|scheduled)\b", _I),
+)
+_OTHER_CYCLED = re.compile(r"\b(?:blin\w*|blincyto|chemo\w*|hyper[\s-]?c\w*|flag\w*|car[\s-]?t|tisa\w*|kymriah)\b", _I)
+
+
 def extract_cycles(c: Collector) -> None:
-    for pattern in _CYCLE_PATTERNS:
+    ino_only = bool(re.search(INO_TERM, c.low, _I)) and not _OTHER_CYCLED.search(c.low)
+    for pattern in (*_CYCLE_PATTERNS, *(_PLANNED_CYCLES if ino_only else ())):
         for match in pattern.finditer(c.low):
             start, end = match.span()
             # Cycles already given are history, not a plan; the therapy extractor records the InO.

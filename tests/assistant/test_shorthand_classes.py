@@ -285,3 +285,44 @@ def test_a_therapy_answered_no_is_withdrawn(text: str) -> None:
     reading = interpret(text, {})
     assert reading.update.withdrawn.get("prior_therapies")
     assert "prior_therapies" not in reading.update.set
+
+
+# Generic induction (every patient's first treatment, or an MRD time point) names no regimen; a
+# named regimen, or a line named by what it was, does.
+@pytest.mark.parametrize(
+    "text",
+    ["60M, refractory after standard induction chemo", "MRD+ after induction", "MRD positive at end of induction",
+     "relapsed after conventional induction"],
+)
+def test_generic_induction_names_no_prior_line(text: str) -> None:
+    assert "prior_therapies" not in _stored(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["induction was hyper-CVAD part A", "salvage was FLAG-Ida", "refractory to Interfant induction"]
+)
+def test_a_line_named_by_its_regimen_is_chemotherapy(text: str) -> None:
+    assert _stored(text).get("prior_therapies") == ["chemotherapy"]
+
+
+# Extramedullary masses at a named site.
+@pytest.mark.parametrize(
+    "text", ["paraspinal mass (bx: B lymphoblasts)", "epidural deposit on MRI", "soft tissue mass, biopsy ALL"]
+)
+def test_a_mass_outside_the_marrow_is_extramedullary(text: str) -> None:
+    assert _stored(text).get("extramedullary_disease") is True
+
+
+# Planned cycles named without the drug, in a message choosing InO (and no other cycled agent).
+@pytest.mark.parametrize(
+    ("text", "cycles"),
+    [("going w InO. plan 3 cycles", 3), ("InO it is, planning 2 cycles then allo", 2),
+     ("starting InO, 3 cycles planned", 3)],
+)
+def test_planned_cycles_in_an_ino_message(text: str, cycles: int) -> None:
+    assert _stored(text).get("planned_ino_cycles") == cycles
+
+
+@pytest.mark.parametrize("text", ["plan 2 cycles of blina", "plan 3 cycles", "InO then blina, plan 2 cycles"])
+def test_cycles_without_ino_alone_are_not_ino_cycles(text: str) -> None:
+    assert "planned_ino_cycles" not in _stored(text)
