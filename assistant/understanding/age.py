@@ -10,6 +10,8 @@ One unit-aware reading covers the shapes: "18-month-old" and "19 mo boy" -> 1.5 
 "7 months old" -> 0.58, "3.5 yo" -> 3.5, "2 and a half year old" / "2½ y/o" -> 2.5, "a two-year-old"
 -> 2. A count of months or weeks is an age only with "old" or a person after it ("19 mo boy"):
 "relapsed 19 mo after CR1" is a duration. An age outside 0-120 leaves an "out_of_range" note.
+An age at diagnosis ("diagnosed aged 12", "dx at age 4") is not the current age; a "now 16"
+after it is.
 """
 
 from __future__ import annotations
@@ -121,11 +123,30 @@ def _years(match: re.Match[str]) -> float:
     return amount
 
 
+# An age at diagnosis is history: "diagnosed aged 12", "dx at age 4", "presented at 3 years old".
+_AT_DIAGNOSIS = re.compile(
+    r"\b(?:diagnos\w*|dx|presented|presentation|initially|originally|onset)(?:\s+(?:at|with|when|in))?"
+    r"(?:\s+(?:the\s+)?(?:age\s+(?:of\s+)?)?)?$"
+)
+# ... and the current age then follows as "now 9", "is now 16", "now aged 16".
+_NOW_AGE = re.compile(
+    r"\b(?:(?:is|she's|he's|they're)\s+)?now\s+(?:aged?\s+)?(?P<n>\d{1,3}(?:\.\d)?)"
+    rf"(?:\s*(?:y/o|yo|y|yrs?|years?)(?:[\s-]*old)?)?\b{_NOT_AFTER_AGE}",
+    _I,
+)
+
+
 def _age(c: Collector, match: re.Match[str], years: float) -> None:
     start, end = match.span()
     if not c.free(start, end):
         return
     c.claim(start, end)
+    if _AT_DIAGNOSIS.search(c.scope.clause_before(start, words=4, stop_at_words=False)) or \
+            _AT_DIAGNOSIS.search(c.low[max(0, start - 30) : start].strip()):
+        for now in _NOW_AGE.finditer(c.low, end):
+            _age(c, now, float(now.group("n")))
+            break
+        return
     if AGE_RANGE[0] <= years <= AGE_RANGE[1]:
         c.set("age_years", tidy(years), start, end)
     else:

@@ -326,3 +326,19 @@ def test_planned_cycles_in_an_ino_message(text: str, cycles: int) -> None:
 @pytest.mark.parametrize("text", ["plan 2 cycles of blina", "plan 3 cycles", "InO then blina, plan 2 cycles"])
 def test_cycles_without_ino_alone_are_not_ino_cycles(text: str) -> None:
     assert "planned_ino_cycles" not in _stored(text)
+
+
+# An age at diagnosis is not the current age; "now N" after it is.
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [("diagnosed at age 4, now 9, first relapse", 9), ("He was diagnosed aged 12 and is now 16.", 16),
+     ("dx aged 30, 2nd relapse", None), ("presented at 3 years old, now 7 y.o.", 7), ("62yo, diagnosed 2019", 62)],
+)
+def test_an_age_at_diagnosis_is_history(text: str, age: float | None) -> None:
+    assert _stored(text).get("age_years") == age
+
+
+# What the disease did right after a regimen says it was given.
+@pytest.mark.parametrize("text", ["FLAG-Ida salvage failed, 3rd relapse", "UKALL14 then relapse 2 years later in CR1"])
+def test_an_outcome_after_a_regimen_makes_it_history(text: str) -> None:
+    assert _stored(text).get("prior_therapies") == ["chemotherapy"]
