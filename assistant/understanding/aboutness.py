@@ -83,6 +83,13 @@ _ADVICE = re.compile(
 )
 # An auxiliary opens a question only with its subject after it ("had she...", "is it..."): shorthand
 # drops the subject of statements, so "had Blincyto in 1st relapse" and "is 45" state facts.
+# Whether a drug suits someone: advice when the sentence also gives that someone's findings
+# ("CD22 70%, is ino reasonable?"); alone it may ask about the evidence ("is InO safe in pregnancy?").
+_SUITABILITY = re.compile(
+    r"\b(?:reasonable|appropriate|ok|okay|safe|sensible|worth\s+(?:it|trying|a\s+try)|a\s+good\s+idea|an\s+option|"
+    r"the\s+(?:right|best)\s+(?:choice|option|call)|indicated|justified|fit\s+for|go\s+ahead|feasible)\b",
+    _I,
+)
 _QUESTION_START = re.compile(
     r"^\s*(?:what|which|who|whom|when|where|why|how|any|tell|explain|describe|summari[sz]e|list|give|show|compare|"
     r"define|(?:is|are|was|were|do|does|did|can|could|should|would|will|may|might|has|have|had)\s+(?:she|he|it|they|"
@@ -162,7 +169,7 @@ def read_sentence(text: str, start: int = 0, end: int | None = None, *, states_f
         anchor=bool(_ANCHOR.search(piece)),
         population=bool(_POPULATION.search(_REGIMEN_USE.sub(" ", piece))),
         data_request=bool(_DATA_REQUEST.search(_OUTCOME_FINDING.sub(" ", piece))),
-        advice=bool(_ADVICE.search(piece)),
+        advice=bool(_ADVICE.search(piece)) or (states_facts and bool(_SUITABILITY.search(piece))),
         states_facts=states_facts,
     )
 

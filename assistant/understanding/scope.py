@@ -141,6 +141,8 @@ _ANCHOR = re.compile(
     r"\b(?:she|he|her|his|him|hers|they|them|their|my|our|this|mine|pt|patient's|the\s+patient)\b"
     # A case described inside the question ("for a 62-year-old man?") is a patient, not patients in general.
     r"|\d{1,3}\s*-?\s*(?:y/o|yo|years?[\s-]old|yrs?[\s-]old|y\.o)"
+    # the age-and-sex shorthand, as `aboutness` reads it ("38F, 1st relapse - what CR rate with InO?")
+    r"|(?<![\w/.-])\d{1,3}\s?[mf](?![\w/%])"
     r"|\b(?:an?|this)\s+(?:man|woman|boy|girl|lady|gentleman|male|female|teen(?:ager)?|toddler|infant|child|kid|adolescent)\b"
 )
 

@@ -342,3 +342,19 @@ def test_an_age_at_diagnosis_is_history(text: str, age: float | None) -> None:
 @pytest.mark.parametrize("text", ["FLAG-Ida salvage failed, 3rd relapse", "UKALL14 then relapse 2 years later in CR1"])
 def test_an_outcome_after_a_regimen_makes_it_history(text: str) -> None:
     assert _stored(text).get("prior_therapies") == ["chemotherapy"]
+
+
+# A message with a patient's findings and a question about what to expect for them is about the
+# patient; the same question without findings asks about the evidence.
+@pytest.mark.parametrize(
+    ("text", "about", "field"),
+    [("38F, 1st relapse, CD22 90% - what CR rate would I expect with InO?", "patient", "cd22_positive_pct"),
+     ("CD22 70%, is ino reasonable?", "patient", "cd22_positive_pct"),
+     ("2nd relapse post allo, is blina appropriate?", "patient", "disease_status"),
+     ("is InO safe in pregnancy?", "evidence", None),
+     ("what is the CR rate with InO in pts with CD22 >= 90%?", "evidence", None)],
+)
+def test_findings_with_a_question_about_them(text: str, about: str, field: str | None) -> None:
+    reading = interpret(text, {})
+    assert reading.about in ((about, "both") if about == "patient" else (about,))
+    assert (field in reading.update.set) if field else not reading.update.set
