@@ -6,8 +6,12 @@ the known facts (`interpret` passes them):
 
 - "sorry 54 not 45", "blasts 30 not 80", "cd22 was 75 not 70", "correction: 14, not 40",
   "make that 54 (not 45)", "45 -> 54": the new value, then the old one;
-- "43*": the starred number replaces the known number it is a typo of (the same digits in
-  another order, or one digit changed), as long as exactly one known number is.
+- "cd22 is actually 65", "correction: blasts 18", "sorry meant 3 cycles": a correction cue, the
+  field's name (already on file) and one number;
+- "43*", "sorry, 43", "I meant 43": the number replaces the known number it is a typo of (the
+  same digits in another order, or one digit changed), as long as exactly one known number is.
+
+Nothing else may be said besides the cue, the field's name and the numbers.
 
 The field named, when one is, must hold the old value; when none is, exactly one numeric field
 must. Anything else is not a correction here (the other extractors still read the message), so a
@@ -45,15 +49,22 @@ _CUE = (
 )
 # The new value, then the old one: "54 not 45", "75, not 70", "54 (not 45)", "54 instead of 45".
 _NEW_NOT_OLD = re.compile(
-    rf"^\s*{_CUE}(?P<words>[a-z0-9/ .]*?)\s*(?:was|is|should\s+be|should\s+have\s+been|=|:)?\s*(?P<new>{_NUM})\s*%?"
-    rf"\s*,?\s*\(?\s*(?:not|instead\s+of|rather\s+than)\s+(?P<old>{_NUM})\s*%?\s*\)?\s*[.!]*\s*$",
+    rf"(?<![\d.])(?P<new>{_NUM})\s*%?\s*,?\s*\(?\s*(?:not|instead\s+of|rather\s+than)\s+(?P<old>{_NUM})(?![\d.])\s*%?\s*\)?",
     _I,
 )
 # "45 -> 54", "45 → 54": the old value, an arrow, the new one.
-_OLD_TO_NEW = re.compile(
-    rf"^\s*{_CUE}(?P<words>[a-z0-9/ .]*?)\s*(?P<old>{_NUM})\s*%?\s*(?:->|→|=>)\s*(?P<new>{_NUM})\s*%?\s*[.!]*\s*$", _I
+_OLD_TO_NEW = re.compile(rf"(?<![\d.])(?P<old>{_NUM})\s*%?\s*(?:->|→|=>)\s*(?P<new>{_NUM})(?![\d.])", _I)
+_ONE_NUMBER = re.compile(rf"(?<![\d.])(?P<new>{_NUM})(?![\d.])")
+# Words a bare correction may hold besides its numbers and the field's name.
+_FILLER = re.compile(
+    rf"^(?:{_CUE}|\s|[%*,:;.!()?-]|\b(?:is|was|were|are|it'?s|its|the|that|should|be|have|been|not|instead|of|rather|than|"
+    r"oh|ah|ok|okay|wait|sorry|i|meant|mean|actually|really|make|it|correction|typo|yes)\b)*$",
+    _I,
 )
-_STARRED = re.compile(rf"^\s*(?P<new>{_NUM})\s*%?\s*\*+\s*$")
+_CORRECTION_CUE = re.compile(
+    r"\b(?:sorry|oops|typo|correction|correct(?:ed)?|erratum|meant|make\s+that|actually|should\s+(?:be|have\s+been))\b|\*",
+    _I,
+)
 
 
 def bare_correction(text: str, known: Mapping[str, Any]) -> dict[str, int | float] | None:
@@ -62,22 +73,30 @@ def bare_correction(text: str, known: Mapping[str, Any]) -> dict[str, int | floa
                and not isinstance(v, bool)}
     if not numbers or len(text) > 80:
         return None
-    starred = _STARRED.match(text)
-    if starred:
-        new = float(starred.group("new"))
-        typos = [f for f, v in numbers.items() if v != new and _typo_of(starred.group("new"), v)]
-        return _checked(typos[0], new) if len(typos) == 1 else None
-    match = _NEW_NOT_OLD.match(text) or _OLD_TO_NEW.match(text)
-    if not match:
+    named = [f for f, pattern in _FIELD_WORDS if pattern.search(text)]
+    rest = text
+    for _, pattern in _FIELD_WORDS:
+        rest = pattern.sub(" ", rest)
+    pair = _NEW_NOT_OLD.search(rest) or _OLD_TO_NEW.search(rest)
+    if pair:
+        if not _FILLER.match(rest[: pair.start()] + " " + rest[pair.end() :]):
+            return None  # more is said than a correction ("WBC 30 not 80")
+        new, old = float(pair.group("new")), float(pair.group("old"))
+        holders = [f for f, v in numbers.items() if abs(v - old) < 1e-9 and (not named or f == named[0])]
+        return _checked(holders[0], new) if len(holders) == 1 else None
+    single = list(_ONE_NUMBER.finditer(rest))
+    if len(single) != 1 or not _CORRECTION_CUE.search(text):
         return None
-    new, old = float(match.group("new")), float(match.group("old"))
-    named = [f for f, pattern in _FIELD_WORDS if pattern.search(match.group("words") or "")]
-    holders = [f for f, v in numbers.items() if abs(v - old) < 1e-9]
+    number = single[0]
+    if not _FILLER.match(rest[: number.start()] + " " + rest[number.end() :]):
+        return None
+    new = float(number.group("new"))
     if named:
-        holders = [f for f in holders if f in named[:1]]
-    elif (match.group("words") or "").strip():
-        return None  # a field named that is not a number on file ("WBC 30 not 80")
-    return _checked(holders[0], new) if len(holders) == 1 else None
+        # "cd22 is actually 65", "correction: blasts 18": the field named, already on file
+        return _checked(named[0], new) if named[0] in numbers and numbers[named[0]] != new else None
+    # "43*", "sorry, 43", "I meant 43": the one known number it is a typo of
+    typos = [f for f, v in numbers.items() if v != new and _typo_of(number.group("new"), v)]
+    return _checked(typos[0], new) if len(typos) == 1 else None
 
 
 def _checked(field: str, value: float) -> dict[str, int | float] | None:

@@ -102,6 +102,13 @@ CORRECTIONS: list[tuple[str, dict[str, Any]]] = [
     ("typo: 45 -> 54", {"age_years": 54}),
     ("54*", {"age_years": 54}),
     ("88%*", {"marrow_blasts_pct": 88}),
+    ("*54", {"age_years": 54}),
+    ("sorry, 54", {"age_years": 54}),
+    ("I meant 54", {"age_years": 54}),
+    ("cd22 is actually 65", {"cd22_positive_pct": 65}),
+    ("correction: blasts 18", {"marrow_blasts_pct": 18}),
+    ("age 54 not 45", {"age_years": 54}),
+    ("no, 30% blasts not 80", {"marrow_blasts_pct": 30}),
 ]
 
 
@@ -117,7 +124,10 @@ def test_bare_corrections_replace_the_known_value(text: str, expected: dict[str,
      "blasts 30 not 45",  # the field named does not hold the old value
      "99*",  # a typo of no known number
      "75*",  # a typo of two known numbers (45 and 70)
-     "blasts 300 not 80"],  # outside the range
+     "blasts 300 not 80",  # outside the range
+     "54",  # no correction cue
+     "sorry, WBC 54",  # a field named that is not on file
+     "blasts 30 not 80, and CD22 now 60%"],  # more is said than a correction
 )
 def test_what_is_not_a_bare_correction(text: str) -> None:
     assert bare_correction(text, KNOWN) is None
