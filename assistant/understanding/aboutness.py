@@ -57,7 +57,8 @@ _POPULATION = re.compile(
 # A protocol named as the patient's treatment ("prior COG AALL1231 chemo", "tx: AALL0232") is a
 # regimen, not the trial population.
 _REGIMEN_USE = re.compile(
-    r"\b(?:prior|previous|previously|after|post|per|on|following|tx|treated|received|had|got|with|then)\b[\s:-]*"
+    r"\b(?:prior|previous|previously|after|post|per|on|following|tx|treated|received|had|got|with|then|completed|"
+    r"finished|failed|relapsed|refractory|progressed|during|s/p|off)\b[\s:-]*"
     r"(?:(?:with|on|per|the|a|an|cog|standard)\s+)*aall\s?\d+",
     _I,
 )

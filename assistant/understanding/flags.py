@@ -33,7 +33,8 @@ _ABSENT_STATE = (
 )
 _PRESENT_STATE = (
     r"[\s:=-]*(?:is\s+|are\s+|was\s+|were\s+|now\s+)*"
-    r"(?:positive|pos\b|\+|involved|infiltrated|with\s+blasts|blasts\s+(?:seen|present|detected))"
+    r"(?:positive|pos\b|\+|involved|infiltrated|(?:with|showed|shows|showing|revealed|had|has|positive\s+for)\s+"
+    r"(?:\w+\s+)?blasts|blasts\s+(?:seen|present|detected))"
 )
 _CNS_SITES = r"\b(?:cns|csf|lp|lumbar\s+punctures?|cerebrospinal\s+fluid|cytospin|meninges|neuraxis)"
 _EMD_SITES = r"\b(?:testes|testis|testicles?|scrotum|skin|mediastinum|orbits?|pet(?:[\s/-]?ct)?)"
@@ -116,7 +117,8 @@ FACTS: tuple[BooleanFact, ...] = (
         present=(
             rf"\b(?:poor|low|impaired|reduced|inadequate|depleted|exhausted|dysfunctional|few|limited|insufficient|"
             rf"diminished)\s+(?:numbers?\s+of\s+|numbers?\s+and\s+function\s+of\s+)?(?:cd3\+?\s+)?{_T}",
-            rf"\b{_T}\s+(?:counts?\s+|numbers?\s+|function\s+)?(?:are\s+|is\s+|were\s+|was\s+)?(?:very\s+)?"
+            rf"\b{_T}\s+(?:counts?\s+|numbers?\s+|function\s+|fitness\s+|quality\s+|health\s+|expansion\s+)?"
+            r"(?:are\s+|is\s+|were\s+|was\s+)?(?:very\s+)?"
             r"(?:low|poor|depleted|exhausted|dysfunctional|impaired|reduced|inadequate)",
             rf"\b{_T}\s+(?:dysfunction|exhaustion|depletion|problems?|issues?|defects?|lymphopenia|deficiency|impairment|"
             r"aplasia)",
@@ -127,6 +129,7 @@ FACTS: tuple[BooleanFact, ...] = (
             # A lymphocyte count below 0.5 x10^9/L (or 500/uL): "ALC 0.1", "lymphs 0.3", "ALC 200".
             r"\b(?:alc|absolute\s+lymphocyte\s+count|lymphs|lymphocytes|lymphocyte\s+count)\s*(?:of\s+|is\s+|was\s+|[:=]\s*)?"
             r"(?:0?\.[0-4]\d?|0|[1-4]\d{2}|[1-9]\d)(?![\d.])(?!\s*%)",
+            r"\bcd3\+?\s*(?:t[\s-]?cells?\s*)?(?:count\s*)?(?:of\s+|is\s+|was\s+|[:=]\s*)?(?:[1-9]\d?|[1-4]\d{2})\s*(?:/\s*(?:u|µ|micro)l|cells)",
         ),
         absent=(
             rf"\b(?:normal|adequate|good|healthy|preserved|sufficient)\s+(?:cd3\+?\s+)?{_T}",

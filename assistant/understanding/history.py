@@ -72,9 +72,10 @@ _PAST_AFTER = re.compile(
 # response", "started blina in March, progressed", "FLAG-Ida salvage failed", "UKALL14 then relapse".
 _OUTCOME_AFTER = re.compile(
     r"^\s*(?:(?:salvage|induction|reinduction|therapy|treatment|regimen|x\s*\d|cycles?|\d)\s+){0,3}(?:failed|failure)\b"
-    r"|^[^.;!?\n]{0,40}?(?:\b(?:then|but|and|with)\b|,)\s*(?:(?:she|he|they|it|disease)\s+)?(?:has\s+|had\s+)?(?:relapsed?|"
+    r"|^[^.;!?\n]{0,40}?(?:\b(?:then|but|and|with)\b|,)\s*(?:(?:she|he|they|it|disease)\s+)?(?:has\s+|had\s+)?"
+    r"(?:now\s+|still\s+)?(?:relapsed?|"
     r"progressed|failed|refractory|resistant|no\s+response|did\s+not\s+respond|didn't\s+respond|not\s+responding|"
-    r"stopped|discontinued|mrd[\s-]*(?:positive|\+|persistent))\b"
+    r"stopped|discontinued|mrd[\s-]*(?:positive|\+|persistent))(?!\w)"
 )
 
 

@@ -248,6 +248,9 @@ _PAST_CYCLES = re.compile(
 # "InO x3 cycles given": cycles already given are history, whatever words come before.
 _GIVEN_AFTER = re.compile(
     r"\s*(?:(?:cycles?|courses?)\s+)?(?:were\s+|was\s+|have\s+been\s+)?(?:given|received|completed|done|already|previously)\b"
+    # ... and so are cycles the disease answered: "InO x2, now MRD+", "InO x3 then relapsed"
+    r"|\s*(?:(?:cycles?|courses?)\b)?[\s,;-]*(?:(?:now|then|but|and|still|with)\s+)+(?:mrd|cr\b|cri\b|relapsed|progressed|"
+    r"refractory|no\s+response|achieved|in\s+cr)"
 )
 
 

@@ -368,3 +368,25 @@ def test_findings_with_a_question_about_them(text: str, about: str, field: str |
     reading = interpret(text, {})
     assert reading.about in ((about, "both") if about == "patient" else (about,))
     assert (field in reading.update.set) if field else not reading.update.set
+
+
+MORE_SHORTHAND: list[Row] = [
+    ("CD3 count 50/uL", {"t_cell_dysfunction": True}),
+    ("T-cell fitness poor", {"t_cell_dysfunction": True}),
+    ("lumbar puncture showed blasts", {"cns_disease": True}),
+    ("completed AALL1731 in 2022", {"prior_therapies": ["chemotherapy"]}),
+    ("mini-hyper-CVD + InO x2, now MRD+",
+     {"disease_status": "mrd_positive", "prior_therapies": ["inotuzumab_ozogamicin", "chemotherapy"]}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), MORE_SHORTHAND)
+def test_more_shorthand(text: str, expected: dict[str, Any]) -> None:
+    stored = _stored(text)
+    assert {k: v for k, v in stored.items() if k in expected} == expected
+    assert "planned_ino_cycles" not in stored  # cycles the disease answered were given, not planned
+
+
+@pytest.mark.parametrize("text", ["InO x2 planned", "going with InO x2 then allo"])
+def test_planned_cycles_stay_a_plan(text: str) -> None:
+    assert _stored(text).get("planned_ino_cycles") == 2
