@@ -125,8 +125,8 @@ def _years(match: re.Match[str]) -> float:
 
 # An age at diagnosis is history: "diagnosed aged 12", "dx at age 4", "presented at 3 years old".
 _AT_DIAGNOSIS = re.compile(
-    r"\b(?:diagnos\w*|dx|presented|presentation|initially|originally|onset)(?:\s+(?:at|with|when|in))?"
-    r"(?:\s+(?:the\s+)?(?:age\s+(?:of\s+)?)?)?$"
+    r"\b(?:diagnos\w*|dx|presented|presentation|initially|originally|onset)\b(?:[\s,]+[\w+/-]+){0,6}?"
+    r"(?:[\s,]+(?:at|when|in|aged?))?(?:\s+the)?(?:\s+age)?(?:\s+of)?\s*$"
 )
 # ... and the current age then follows as "now 9", "is now 16", "now aged 16".
 _NOW_AGE = re.compile(
@@ -136,15 +136,14 @@ _NOW_AGE = re.compile(
 )
 
 
-def _age(c: Collector, match: re.Match[str], years: float) -> None:
+def _age(c: Collector, match: re.Match[str], years: float, *, current: bool = False) -> None:
     start, end = match.span()
     if not c.free(start, end):
         return
     c.claim(start, end)
-    if _AT_DIAGNOSIS.search(c.scope.clause_before(start, words=4, stop_at_words=False)) or \
-            _AT_DIAGNOSIS.search(c.low[max(0, start - 30) : start].strip()):
+    if not current and _AT_DIAGNOSIS.search(re.split(r"[.;:!?\n]", c.low[max(0, start - 60) : start])[-1]):
         for now in _NOW_AGE.finditer(c.low, end):
-            _age(c, now, float(now.group("n")))
+            _age(c, now, float(now.group("n")), current=True)
             break
         return
     if AGE_RANGE[0] <= years <= AGE_RANGE[1]:

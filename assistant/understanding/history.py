@@ -82,8 +82,8 @@ _OUTCOME_AFTER = re.compile(
 # A heading that opens a stretch of history in a referral or SBAR note: "B: hyper-CVAD+ponatinib",
 # "prior tx: AALL0232, then ...", "Hx: blina x2". Everything after it in its sentence was given.
 _HISTORY_LABEL = re.compile(
-    r"(?:^|(?<=[\s(\[|.;-]))(?:b|background|hx|pmh|history|tx\s+hx|treatment\s+history|previous\s+(?:treatment|therapy|tx)"
-    r"|prior\s+(?:tx|treatment|therapy|therapies|lines?(?:\s+of\s+therapy)?|rx))\s*:"
+    r"(?:^|(?<=[\s(\[|.;-]))(?:(?:b|background|hx|pmh|history|tx\s+hx|treatment\s+history|previous\s+(?:treatment|therapy|tx)"
+    r"|prior\s+(?:tx|treatment|therapy|therapies|lines?(?:\s+of\s+therapy)?|rx))\s*:|(?:hx|pmh)\s)"
 )
 # A yes/no answer right after a therapy asked about: "prior CAR-T? no.", "prior blina yes x1 cycle".
 _ANSWERED_NO = re.compile(r"^\s*(?:\?\s*|:\s*|-\s*)(?:no|nope|none|never|nil|n)\b")

@@ -28,7 +28,7 @@ _I = re.IGNORECASE
 _KIND = (
     r"(?:(?:early|late|very\s+early|bone\s+marrow|marrow|bm|isolated|combined|hematologic(?:al)?|"
     r"haematologic(?:al)?|medullary|extramedullary|overt|frank|cns|testicular|ocular|cutaneous|"
-    r"morphologic(?:al)?)[\s/+-]+){0,3}"
+    r"morphologic(?:al)?|post[\s-]?(?:transplant|hsct|allo|bmt|sct|car[\s-]?t))[\s/+-]+){0,3}"
 )
 # The ordinal after the relapse: "BM relapse (1st)", "combined relapse - ...; his 2nd".
 _POSTPOSED = (

@@ -176,7 +176,7 @@ _CONDITIONING_ONLY = re.compile(
 # A transplant already given, just before a regimen: "MSD allo 2023 (Bu/Cy)", "s/p allo (Flu/Mel)".
 _PAST_TRANSPLANT = re.compile(
     rf"(?:\b(?:prior|previous|previously|s/p|status\s+post|had|underwent|first|1st)\s+(?:[\w-]+\s+){{0,2}}?{_HSCT}"
-    rf"|\b{_HSCT}\s+(?:in\s+)?(?:19|20)\d\d)\b[^.;:]{{0,12}}$"
+    rf"|\b{_HSCT}\s+(?:in\s+)?(?:19|20)\d\d)\b[^.;:]{{0,25}}$"
 )
 _DUAL = re.compile(r"\b(?:dual|double|two|2)[\s-]+alkylat(?:or|ors|ing\s+agents?)\b", _I)
 _SINGLE = re.compile(r"\b(?:single|one|1)[\s-]+alkylat(?:or|ing\s+agent)\b", _I)

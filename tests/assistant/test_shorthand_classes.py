@@ -390,3 +390,20 @@ def test_more_shorthand(text: str, expected: dict[str, Any]) -> None:
 @pytest.mark.parametrize("text", ["InO x2 planned", "going with InO x2 then allo"])
 def test_planned_cycles_stay_a_plan(text: str) -> None:
     assert _stored(text).get("planned_ino_cycles") == 2
+
+
+LETTER = ("Dear colleague, thank you for seeing this 58 year old gentleman who was diagnosed with Ph-positive ALL "
+          "at the age of 55 and treated with EsPhALL-style chemo plus imatinib. He relapsed 14 months after CR1 "
+          "and now has 35% marrow blasts. CD22 is expressed on 88% of blasts.")
+
+
+def test_a_referral_letter_keeps_the_current_age_and_reads_the_rest() -> None:
+    assert _stored(LETTER) == {
+        "age_years": 58, "ph_positive": True, "prior_therapies": ["chemotherapy"],
+        "disease_status": "first_relapse", "marrow_blasts_pct": 35, "cd22_positive_pct": 88,
+    }
+
+
+def test_a_past_transplant_under_hx_and_a_post_transplant_relapse() -> None:
+    stored = _stored("pt 34F. Hx MSD allo 2020 conditioned w Bu/Flu. Now 1st post-transplant relapse, 20% blasts")
+    assert stored == {"age_years": 34, "prior_hsct": True, "disease_status": "first_relapse", "marrow_blasts_pct": 20}
