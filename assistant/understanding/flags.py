@@ -68,7 +68,7 @@ FACTS: tuple[BooleanFact, ...] = (
             r"\bcns[\s-]*(?:1\b|negative|neg\b|-ve|clear|free)",
             r"\bcsf[\s-]*(?:is\s+)?(?:negative|neg\b|clear|clean)",
             # "no CNS" in a list of negatives; "no CNS prophylaxis" is about treatment, not disease.
-            r"\bno\s+cns(?:\s+(?:disease|involvement|leuka?emia|relapse))?\b"
+            r"\b(?:no|nil)\s+cns(?:\s+(?:disease|involvement|leuka?emia|relapse))?\b"
             r"(?![\s-]*(?:prophylaxis|directed|therapy|treatment|penetration|toxicity|side|effects?))",
         ),
         absent_as_stated=(_CNS_SITES + _ABSENT_STATE,),

@@ -407,3 +407,13 @@ def test_a_referral_letter_keeps_the_current_age_and_reads_the_rest() -> None:
 def test_a_past_transplant_under_hx_and_a_post_transplant_relapse() -> None:
     stored = _stored("pt 34F. Hx MSD allo 2020 conditioned w Bu/Flu. Now 1st post-transplant relapse, 20% blasts")
     assert stored == {"age_years": 34, "prior_hsct": True, "disease_status": "first_relapse", "marrow_blasts_pct": 20}
+
+
+# Flow lines: CD19 with a share of blasts is expressed; "nil" negates like "no".
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("CD19: 99% bright", {"cd19": "positive"}), ("CD19 98%, CD22 75%", {"cd19": "positive", "cd22_positive_pct": 75}),
+     ("CD19 dim 40%", {"cd19": "dim"}), ("CD19 0%", {"cd19": "negative"}), ("nil CNS", {"cns_disease": False})],
+)
+def test_flow_shares_and_nil(text: str, expected: dict[str, Any]) -> None:
+    assert {k: v for k, v in _stored(text).items() if k in expected} == expected
