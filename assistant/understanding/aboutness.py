@@ -14,6 +14,12 @@ sentence around the words:
   median, results, risk factors, a mechanism, a definition;
 - an *advice request* asks what to do: options, which agent, eligible, should we.
 
+A protocol named as the patient's treatment ("prior COG AALL1231 chemo") is a regimen, not a trial
+population; a suitability question beside findings ("CD22 70%, is ino reasonable?") is advice; an
+auxiliary opens a question only with its subject after it, since shorthand drops the subject of
+statements ("had blina in CR1"); a course of disease ("no response") is a finding, not a request
+for response data; and a bare "no" after a question ("prior CAR-T? no.") is read with it.
+
 Each sentence is read on its own, so "45M 2nd relapse. What was CR in TOWER?" stores the facts of
 the first sentence and answers the second from the evidence. Facts are taken only from sentences
 about the patient; a sentence that states facts, asks a question, and has neither an anchor nor a

@@ -5,7 +5,8 @@ reading says everything the turn needs:
 
 - ``about``: whether the message describes this patient, asks about the evidence, both, or leaves
   it unclear whom its facts are about (``aboutness``);
-- ``update``: the facts to store, read only from the sentences about this patient;
+- ``update``: the facts to store, read only from the sentences about this patient (with the
+  sentences that say nothing on their own, so "going w InO. plan 3 cycles" reads as one);
 - ``hypothetical``: facts assumed for this answer only ("if she were 17");
 - ``unconfirmed``: facts stated in a sentence that could be about this patient or about patients in
   general; they are stored only after the user says yes (the engine asks once);
