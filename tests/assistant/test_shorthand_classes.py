@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from assistant.understanding.correction import bare_correction
 from assistant.understanding.interpret import interpret
@@ -417,3 +419,15 @@ def test_a_past_transplant_under_hx_and_a_post_transplant_relapse() -> None:
 )
 def test_flow_shares_and_nil(text: str, expected: dict[str, Any]) -> None:
     assert {k: v for k, v in _stored(text).items() if k in expected} == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="0123456789 .,*%-> notsryblascd2ageyo", max_size=40),
+       st.dictionaries(st.sampled_from(["age_years", "marrow_blasts_pct", "cd22_positive_pct"]),
+                       st.integers(min_value=0, max_value=100), max_size=3))
+def test_a_bare_correction_only_ever_sets_one_known_field_within_its_range(text: str, known: dict[str, int]) -> None:
+    corrected = bare_correction(text, known)
+    if corrected is not None:
+        (field, value), = corrected.items()
+        assert field in known
+        assert 0 <= value <= (120 if field == "age_years" else 100)
