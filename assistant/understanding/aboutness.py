@@ -16,8 +16,8 @@ sentence around the words:
 
 A protocol named as the patient's treatment ("prior COG AALL1231 chemo") is a regimen, not a trial
 population; a suitability question beside findings ("CD22 70%, is ino reasonable?") is advice; an
-auxiliary opens a question only with its subject after it, since shorthand drops the subject of
-statements ("had blina in CR1"); a course of disease ("no response") is a finding, not a request
+"be" or "have" opens a question only with its subject after it, since shorthand drops the subject
+of statements ("had blina in CR1"); a course of disease ("no response") is a finding, not a request
 for response data; and a bare "no" after a question ("prior CAR-T? no.") is read with it.
 
 Each sentence is read on its own, so "45M 2nd relapse. What was CR in TOWER?" stores the facts of
@@ -88,8 +88,9 @@ _ADVICE = re.compile(
     r"thoughts|your\s+(?:view|take|opinion)|what\s+about|how\s+about)\b",
     _I,
 )
-# An auxiliary opens a question only with its subject after it ("had she...", "is it..."): shorthand
-# drops the subject of statements, so "had Blincyto in 1st relapse" and "is 45" state facts.
+# "be" and "have" open a question only with their subject after them ("had she...", "is it..."):
+# shorthand drops the subject of statements, so "had Blincyto in 1st relapse" and "is 45" state facts.
+# Modal auxiliaries ("can InO be given after allo") always ask.
 # Whether a drug suits someone: advice when the sentence also gives that someone's findings
 # ("CD22 70%, is ino reasonable?"); alone it may ask about the evidence ("is InO safe in pregnancy?").
 _SUITABILITY = re.compile(
@@ -99,7 +100,7 @@ _SUITABILITY = re.compile(
 )
 _QUESTION_START = re.compile(
     r"^\s*(?:what|which|who|whom|when|where|why|how|any|tell|explain|describe|summari[sz]e|list|give|show|compare|"
-    r"define|(?:is|are|was|were|do|does|did|can|could|should|would|will|may|might|has|have|had)\s+(?:she|he|it|they|"
+    r"define|do|does|did|can|could|should|would|will|may|might|(?:is|are|was|were|has|have|had)\s+(?:she|he|it|they|"
     r"there|this|that|these|those|the|a|an|my|our|your|we|i|you|patients?|pts?|one|any|all|most|some)\b)\b",
     _I,
 )
