@@ -14,6 +14,12 @@ sentence around the words:
   median, results, risk factors, a mechanism, a definition;
 - an *advice request* asks what to do: options, which agent, eligible, should we.
 
+A protocol named as the patient's treatment ("prior COG AALL1231 chemo") is a regimen, not a trial
+population; a suitability question beside findings ("CD22 70%, is ino reasonable?") is advice; an
+"be" or "have" opens a question only with its subject after it, since shorthand drops the subject
+of statements ("had blina in CR1"); a course of disease ("no response") is a finding, not a request
+for response data; and a bare "no" after a question ("prior CAR-T? no.") is read with it.
+
 Each sentence is read on its own, so "45M 2nd relapse. What was CR in TOWER?" stores the facts of
 the first sentence and answers the second from the evidence. Facts are taken only from sentences
 about the patient; a sentence that states facts, asks a question, and has neither an anchor nor a
@@ -27,13 +33,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from assistant.understanding.scope import SENTENCE_END
+
 About = Literal["patient", "evidence", "both", "unclear", "neither"]
 
 _I = re.IGNORECASE
 
 # Pronouns and case descriptors that single out one person.
 _ANCHOR = re.compile(
-    r"\b(?:she|he|her|him|his|hers|herself|himself)\b"
+    r"\b(?:she|he|her|him|his|hers|herself|himself|mine)\b"
     r"|\b(?:my|our|this|the|that)\s+(?:pt|patient|boy|girl|man|woman|lady|gentleman|child|kid|son|daughter|teen|"
     r"teenager|toddler|infant|baby|case|guy|chap|adolescent|young\s+(?:man|woman|adult))\b"
     r"|\b(?:an?)\s+(?:\d{1,3}(?:\.\d)?\s*-?\s*(?:year|yr|y|month|mo)s?\s*-?\s*old\s+)?"
@@ -50,6 +58,14 @@ _POPULATION = re.compile(
     r"subgroups?|populations?|those|series|trials?|stud(?:y|ies)|phase\s*[123i]+|arms?|registry|"
     r"centres|centers|institutions|guidelines?|practice|literature|review|evidence|data|"
     r"ino[\s-]?vate|tower|eliana|aall\d+|zuma[\s-]?\d+|felix|e1910|19[\s-]?28z)\b",
+    _I,
+)
+# A protocol named as the patient's treatment ("prior COG AALL1231 chemo", "tx: AALL0232") is a
+# regimen, not the trial population.
+_REGIMEN_USE = re.compile(
+    r"\b(?:prior|previous|previously|after|post|per|on|following|tx|treated|received|had|got|with|then|completed|"
+    r"finished|failed|relapsed|refractory|progressed|during|s/p|off)\b[\s:-]*"
+    r"(?:(?:with|on|per|the|a|an|cog|standard)\s+)*aall\s?\d+",
     _I,
 )
 # Asking for a figure or a fact of the literature.
@@ -72,9 +88,29 @@ _ADVICE = re.compile(
     r"thoughts|your\s+(?:view|take|opinion)|what\s+about|how\s+about)\b",
     _I,
 )
+# "be" and "have" open a question only with their subject after them ("had she...", "is it..."):
+# shorthand drops the subject of statements, so "had Blincyto in 1st relapse" and "is 45" state facts.
+# Modal auxiliaries ("can InO be given after allo") always ask.
+# Whether a drug suits someone: advice when the sentence also gives that someone's findings
+# ("CD22 70%, is ino reasonable?"); alone it may ask about the evidence ("is InO safe in pregnancy?").
+_SUITABILITY = re.compile(
+    r"\b(?:reasonable|appropriate|ok|okay|safe|sensible|worth\s+(?:it|trying|a\s+try)|a\s+good\s+idea|an\s+option|"
+    r"the\s+(?:right|best)\s+(?:choice|option|call)|indicated|justified|fit\s+for|go\s+ahead|feasible)\b",
+    _I,
+)
 _QUESTION_START = re.compile(
-    r"^\s*(?:what|which|who|whom|when|where|why|how|is|are|was|were|do|does|did|can|could|should|would|will|may|"
-    r"might|has|have|had|any|tell|explain|describe|summari[sz]e|list|give|show|compare|define)\b",
+    r"^\s*(?:what|which|who|whom|when|where|why|how|any|tell|explain|describe|summari[sz]e|list|give|show|compare|"
+    r"define|do|does|did|can|could|should|would|will|may|might|(?:is|are|was|were|has|have|had)\s+(?:she|he|it|they|"
+    r"there|this|that|these|those|the|a|an|my|our|your|we|i|you|patients?|pts?|one|any|all|most|some)\b)\b",
+    _I,
+)
+
+
+_BARE_ANSWER = re.compile(r"^\s*(?:yes|yep|no|nope|none|never|nil|n/a)\s*[.!]*\s*$", _I)
+# A course of the disease in a statement, not a request for response data: "no response", "responded".
+_OUTCOME_FINDING = re.compile(
+    r"\b(?:no|poor|partial|good|complete|minimal|without|any|some|brief|transient)\s+(?:response|responses)\b"
+    r"|\b(?:responded|did\s*n[o']?t\s+respond|not\s+responding)\b",
     _I,
 )
 
@@ -112,14 +148,21 @@ def sentences(text: str) -> list[tuple[int, int]]:
     """Spans of the message's sentences; decimals ("1.5x ULN") stay inside their sentence."""
     spans: list[tuple[int, int]] = []
     start = 0
-    for match in re.finditer(r"[!?;\n]+|\.(?!\d)", text):
+    for match in re.finditer(rf"(?:{SENTENCE_END})+", text, re.IGNORECASE):
         end = match.end()
         if text[start:end].strip(" .!?;\n"):
             spans.append((start, end))
         start = end
     if text[start:].strip():
         spans.append((start, len(text)))
-    return spans
+    # "prior CAR-T? no.": a bare yes/no answers the question before it, and reads with it.
+    merged: list[tuple[int, int]] = []
+    for span in spans:
+        if merged and _BARE_ANSWER.match(text[span[0] : span[1]]) and text[: merged[-1][1]].rstrip().endswith("?"):
+            merged[-1] = (merged[-1][0], span[1])
+        else:
+            merged.append(span)
+    return merged
 
 
 def read_sentence(text: str, start: int = 0, end: int | None = None, *, states_facts: bool = False) -> SentenceReading:
@@ -132,9 +175,9 @@ def read_sentence(text: str, start: int = 0, end: int | None = None, *, states_f
         end=end,
         question=stripped.endswith("?") or bool(_QUESTION_START.match(stripped)),
         anchor=bool(_ANCHOR.search(piece)),
-        population=bool(_POPULATION.search(piece)),
-        data_request=bool(_DATA_REQUEST.search(piece)),
-        advice=bool(_ADVICE.search(piece)),
+        population=bool(_POPULATION.search(_REGIMEN_USE.sub(" ", piece))),
+        data_request=bool(_DATA_REQUEST.search(_OUTCOME_FINDING.sub(" ", piece))),
+        advice=bool(_ADVICE.search(piece)) or (states_facts and bool(_SUITABILITY.search(piece))),
         states_facts=states_facts,
     )
 

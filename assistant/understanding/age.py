@@ -1,14 +1,17 @@
 """The patient's age, read with its unit, in years to two decimals.
 
 A number is an age only when the words around it say so: "62-year-old", "62yo", "aged 62",
-"45M", "she is 19". A bare number counts as an age only when it is the whole message (the
-planner may just have asked for the age). So "2 cycles", "CD22 60%", "10^-3", "grade 3",
+"45M", "F, 56" (the sex first, opening the message or a clause), "she is 19", "mine is 25". A
+bare number counts as an age only when it is the whole message (the planner may just have asked
+for the age). So "2 cycles", "CD22 60%", "10^-3", "grade 3",
 "4 weeks", "day 28" and "25 mg" are never ages.
 
 One unit-aware reading covers the shapes: "18-month-old" and "19 mo boy" -> 1.5 and 1.58,
 "7 months old" -> 0.58, "3.5 yo" -> 3.5, "2 and a half year old" / "2½ y/o" -> 2.5, "a two-year-old"
 -> 2. A count of months or weeks is an age only with "old" or a person after it ("19 mo boy"):
 "relapsed 19 mo after CR1" is a duration. An age outside 0-120 leaves an "out_of_range" note.
+An age at diagnosis ("diagnosed aged 12", "dx at age 4") is not the current age; a "now 16"
+after it is.
 """
 
 from __future__ import annotations
@@ -58,7 +61,8 @@ _AGE_WITH_UNIT = re.compile(
 # "she is 19", "he's actually 3.5", "pt is 7 months", "age is 2.5", "she turned 60": a person (or the
 # age itself) with a copula, then a number, then perhaps its unit.
 _STATED_AGE = re.compile(
-    r"\b(?:(?:she|he|patient|pt|they)(?:'s|\s+is|\s+are|\s+was|\s+were|\s+turned|\s+turns)|age\s+(?:is|was|now))\s+"
+    r"\b(?:(?:she|he|patient|pt|they|mine|ours|(?:my|our|this)\s+(?:one|pt|patient|guy|lady|man|woman|boy|girl))"
+    r"(?:'s|\s+is|\s+are|\s+was|\s+were|\s+turned|\s+turns)|age\s+(?:is|was|now))\s+"
     r"(?:(?:now|only|just|actually|really|in\s+fact|about|nearly|almost)\s+)*"
     r"(?P<n>\d{1,3}(?:\.\d{1,2})?)(?P<half>\s+and\s+a\s+half|½)?"
     # "he is 2 years post transplant" is a duration
@@ -77,6 +81,8 @@ _AGE_PATTERNS = (
     ),
     re.compile(r"(?<![\w.^/-])(?P<n>\d{1,3})(?-i:[MF])(?![\w/%])"),
     re.compile(r"(?<![\w.^/-])(?P<n>\d{1,3})\s?/\s?(?-i:[MF])\b"),
+    # The sex first, then the age, at the start of a clause: "F, 56, refractory", "F 72 Ph+", "M/45".
+    re.compile(r"(?:^|(?<=[.;:(\n-])|(?<=[.;:(\n-]\s))\s*(?-i:[MF])\s*[,/]?\s*(?P<n>\d{1,3})(?![\w%.]|\s*(?:%|x\b|mg|kg))"),
     re.compile(
         r"(?:^|(?<=[.;!?\n]))\s*(?P<n>\d{1,3})\s*(?:years?|yrs?|y)\s*,?\s*(?:male|female|man|woman|boy|girl|m|f)\b",
         _I,
@@ -117,11 +123,29 @@ def _years(match: re.Match[str]) -> float:
     return amount
 
 
-def _age(c: Collector, match: re.Match[str], years: float) -> None:
+# An age at diagnosis is history: "diagnosed aged 12", "dx at age 4", "presented at 3 years old".
+_AT_DIAGNOSIS = re.compile(
+    r"\b(?:diagnos\w*|dx|presented|presentation|initially|originally|onset)\b(?:[\s,]+[\w+/-]+){0,6}?"
+    r"(?:[\s,]+(?:at|when|in|aged?))?(?:\s+the)?(?:\s+age)?(?:\s+of)?\s*$"
+)
+# ... and the current age then follows as "now 9", "is now 16", "now aged 16".
+_NOW_AGE = re.compile(
+    r"\b(?:(?:is|she's|he's|they're)\s+)?now\s+(?:aged?\s+)?(?P<n>\d{1,3}(?:\.\d)?)"
+    rf"(?:\s*(?:y/o|yo|y|yrs?|years?)(?:[\s-]*old)?)?\b{_NOT_AFTER_AGE}",
+    _I,
+)
+
+
+def _age(c: Collector, match: re.Match[str], years: float, *, current: bool = False) -> None:
     start, end = match.span()
     if not c.free(start, end):
         return
     c.claim(start, end)
+    if not current and _AT_DIAGNOSIS.search(re.split(r"[.;:!?\n]", c.low[max(0, start - 60) : start])[-1]):
+        for now in _NOW_AGE.finditer(c.low, end):
+            _age(c, now, float(now.group("n")), current=True)
+            break
+        return
     if AGE_RANGE[0] <= years <= AGE_RANGE[1]:
         c.set("age_years", tidy(years), start, end)
     else:

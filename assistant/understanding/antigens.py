@@ -5,10 +5,11 @@ CD22 is a share of blasts (``cd22_positive_pct``): a number is stored only when 
 "bright", "dim" or "partial" give no number, and none is invented: they leave a "qualitative" note
 so the planner can ask for the percentage (the InO judgement hinges on it, clinical-rules.md
 CD22_PARTIAL); so does "cd22 pos (% pending)". CD19 is a category (``cd19``): positive, dim or
-negative; "partial" is noted only.
+negative; "partial" is noted only; a share ("CD19: 99% bright", "CD19 98%") says it is expressed.
 
 An intensity word beside a figure says how brightly the blasts express CD22, not whether they do:
-"CD22 weak on 60%", "CD22 dim 60%" and "60% CD22 dim" are 60% CD22-positive. A figure after a
+"CD22 weak on 60%", "CD22 dim 60%", "CD22 dim/partial ~50%" and "60% CD22 dim" are 60% (50%)
+CD22-positive. A figure after a
 pair belongs to CD22, the one marker with a share ("CD19/CD22+ (80%)": CD19 positive, CD22 80).
 """
 
@@ -31,7 +32,7 @@ _INTENSITY = (
 )
 _CD22_GAP = (
     # "CD22 positive, 65%": a comma only after a word for the expression
-    rf"(?:[\s:-]*(?:positive|pos|\+|{_INTENSITY})\s*,\s*|\s*(?:[:=]|\+|\(|\)|~)\s*|(?:[\s-]+|(?<=[(:=+~]))(?:positive|positivity|pos|expression|expressed|expressing|is|was|are|"
+    rf"(?:[\s:-]*(?:positive|pos|\+|{_INTENSITY})\s*,\s*|\s*(?:[:=]|\+|\(|\)|~)\s*|(?:[\s/-]+|(?<=[(:=+~]))(?:positive|positivity|pos|expression|expressed|expressing|is|was|are|"
     rf"in|on|at|of|about|the|\+ve|by|flow|level|now|blasts?|actually|really|still|only|just|{_INTENSITY})){{0,5}}"
 )
 _CD22_NUMBER_FIRST = re.compile(rf"{_CD22}{_CD22_GAP}\s*{AMOUNT}{PERCENT}{_OF_BLASTS}", _I)
@@ -58,7 +59,7 @@ _POSITIVE_WORDS = (
 )
 
 _QUALIFIER_AFTER = (
-    r"[\s:-]*(?:is\s+|was\s+|are\s+|remains\s+|now\s+|expression\s+(?:is\s+)?)?"
+    r"[\s:-]*(?:(?:is|was|are|remains|remained|now|still|also|again|clearly|strongly|expression(?:\s+is)?)\s+){0,3}"
     r"(?P<qual>negative|neg\b|-ve\b|-(?![\w\d])|loss\b|lost\b|absent\b|escape\b|not\s+expressed|dim(?:ly)?\b|"
     r"low\b|weak(?:ly)?\b|reduced\b|decreased\b|positive|pos\b|\+(?:ve)?|bright\b|strong(?:ly)?\b|expressed\b|"
     r"present\b|retained\b|preserved\b|moderate\b|partial\b|heterogeneous\b|variable\b)"
@@ -98,9 +99,24 @@ def _kind(qualifier: str) -> str:
     return "partial"
 
 
+# "CD19: 99% bright", "CD19 98%", "CD19 on 95% of blasts": CD19 with a share is expressed (dim when
+# an intensity word says so); "CD19 0%" is negative.
+_CD19_SHARE = re.compile(
+    rf"{_CD19}\s*(?:[:=]|\(|expression|expressed|positive|pos|\+|on|in|\s)*\s*(?P<n>\d{{1,3}}(?:\.\d)?)\s*%{_OF_BLASTS}\)?"
+    rf"(?:[\s,]*(?P<qual>{_INTENSITY}|positive|pos\b|\+|negative|neg\b))?",
+    _I,
+)
+
+
 def extract_antigens(c: Collector) -> None:
     _pairs(c)
     _cd22_numbers(c)
+    for match in _CD19_SHARE.finditer(c.low):
+        if c.free(*match.span()) and float(match.group("n")) <= PCT_RANGE[1]:
+            c.claim(*match.span())
+            share = float(match.group("n"))
+            kind = "negative" if share == 0 else _kind(match.group("qual") or "+")
+            _qualitative(c, "cd19", kind, *match.span())
     for marker, pattern in _QUALIFIED:
         for match in pattern.finditer(c.low):
             if c.free(*match.span()):

@@ -12,7 +12,7 @@ cannot read them again:
 5. age (with its unit), bilirubin (a ratio to the lab's ULN), InO cycles
 6. yes/no flags CNS, EMD, KMT2A, T cells, tempo, manufacturing failure ("CAR T manufacturing
                 failed" is claimed here, so it is not read as a CAR T given), pump
-7. history      prior therapies, transplant, conditioning
+7. history      transplant, conditioning (`transplant`), prior therapies (`history`)
 
 Whose facts: every event is judged where it sits (`scope`): negated, hypothetical, or in a clause
 about a third person (`subject`: "his brother, the donor, is 19"), which stores nothing.
@@ -28,10 +28,11 @@ from collections.abc import Callable
 from assistant.understanding.age import extract_age
 from assistant.understanding.antigens import extract_antigens
 from assistant.understanding.flags import extract_flags
-from assistant.understanding.history import extract_conditioning, extract_therapies, extract_transplant
+from assistant.understanding.history import extract_therapies
 from assistant.understanding.numbers import extract_bilirubin, extract_blasts, extract_cycles
 from assistant.understanding.retraction import extract_retractions
 from assistant.understanding.setting import extract_ph, extract_setting
+from assistant.understanding.transplant import extract_conditioning, extract_transplant
 from assistant.understanding.update import Collector, FactNote, FactUpdate
 
 __all__ = ["FactNote", "FactUpdate", "extract_facts"]

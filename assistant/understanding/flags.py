@@ -33,7 +33,8 @@ _ABSENT_STATE = (
 )
 _PRESENT_STATE = (
     r"[\s:=-]*(?:is\s+|are\s+|was\s+|were\s+|now\s+)*"
-    r"(?:positive|pos\b|\+|involved|infiltrated|with\s+blasts|blasts\s+(?:seen|present|detected))"
+    r"(?:positive|pos\b|\+|involved|infiltrated|(?:with|showed|shows|showing|revealed|had|has|positive\s+for)\s+"
+    r"(?:\w+\s+)?blasts|blasts\s+(?:seen|present|detected))"
 )
 _CNS_SITES = r"\b(?:cns|csf|lp|lumbar\s+punctures?|cerebrospinal\s+fluid|cytospin|meninges|neuraxis)"
 _EMD_SITES = r"\b(?:testes|testis|testicles?|scrotum|skin|mediastinum|orbits?|pet(?:[\s/-]?ct)?)"
@@ -67,7 +68,7 @@ FACTS: tuple[BooleanFact, ...] = (
             r"\bcns[\s-]*(?:1\b|negative|neg\b|-ve|clear|free)",
             r"\bcsf[\s-]*(?:is\s+)?(?:negative|neg\b|clear|clean)",
             # "no CNS" in a list of negatives; "no CNS prophylaxis" is about treatment, not disease.
-            r"\bno\s+cns(?:\s+(?:disease|involvement|leuka?emia|relapse))?\b"
+            r"\b(?:no|nil)\s+cns(?:\s+(?:disease|involvement|leuka?emia|relapse))?\b"
             r"(?![\s-]*(?:prophylaxis|directed|therapy|treatment|penetration|toxicity|side|effects?))",
         ),
         absent_as_stated=(_CNS_SITES + _ABSENT_STATE,),
@@ -88,6 +89,10 @@ FACTS: tuple[BooleanFact, ...] = (
             r"\bmediastinal\s+mass\b",
             r"\b(?:ocular|orbital|renal|kidney|breast|ovarian|bone)\s+(?:infiltration|involvement)",
             r"\bgranulocytic\s+sarcoma\b",
+            # A mass or deposit at a site outside the marrow: "paraspinal mass", "epidural deposit".
+            r"\b(?:paraspinal|paravertebral|epidural|soft[\s-]tissue|bony|nodal|lymph\s+node|chest\s+wall|gingival|"
+            r"subcutaneous|pelvic|abdominal|renal|breast|ovarian|orbital|testicular)\s+(?:mass|masses|lesions?|deposits?|"
+            r"tumou?rs?|infiltrates?|chloromas?|sarcomas?)\b",
         ),
         absent=(
             r"\b(?:emd|extra[\s-]?medullary(?:\s+disease)?)\s*[:=]?\s*(?:negative|neg\b|absent|none)",
@@ -112,7 +117,8 @@ FACTS: tuple[BooleanFact, ...] = (
         present=(
             rf"\b(?:poor|low|impaired|reduced|inadequate|depleted|exhausted|dysfunctional|few|limited|insufficient|"
             rf"diminished)\s+(?:numbers?\s+of\s+|numbers?\s+and\s+function\s+of\s+)?(?:cd3\+?\s+)?{_T}",
-            rf"\b{_T}\s+(?:counts?\s+|numbers?\s+|function\s+)?(?:are\s+|is\s+|were\s+|was\s+)?(?:very\s+)?"
+            rf"\b{_T}\s+(?:counts?\s+|numbers?\s+|function\s+|fitness\s+|quality\s+|health\s+|expansion\s+)?"
+            r"(?:are\s+|is\s+|were\s+|was\s+)?(?:very\s+)?"
             r"(?:low|poor|depleted|exhausted|dysfunctional|impaired|reduced|inadequate)",
             rf"\b{_T}\s+(?:dysfunction|exhaustion|depletion|problems?|issues?|defects?|lymphopenia|deficiency|impairment|"
             r"aplasia)",
@@ -120,6 +126,10 @@ FACTS: tuple[BooleanFact, ...] = (
             r"\blymphocytopenia\b",
             r"\b(?:low|poor)\s+(?:alc|absolute\s+lymphocyte\s+counts?|lymphocytes?|lymphocyte\s+counts?|cd3\+?(?:\s+counts?)?)",
             r"\b(?:alc|cd3\+?(?:\s+counts?)?|lymphocytes|lymphocyte\s+counts?)\s+(?:is\s+|are\s+)?(?:very\s+)?low\b",
+            # A lymphocyte count below 0.5 x10^9/L (or 500/uL): "ALC 0.1", "lymphs 0.3", "ALC 200".
+            r"\b(?:alc|absolute\s+lymphocyte\s+count|lymphs|lymphocytes|lymphocyte\s+count)\s*(?:of\s+|is\s+|was\s+|[:=]\s*)?"
+            r"(?:0?\.[0-4]\d?|0|[1-4]\d{2}|[1-9]\d)(?![\d.])(?!\s*%)",
+            r"\bcd3\+?\s*(?:t[\s-]?cells?\s*)?(?:count\s*)?(?:of\s+|is\s+|was\s+|[:=]\s*)?(?:[1-9]\d?|[1-4]\d{2})\s*(?:/\s*(?:u|µ|micro)l|cells)",
         ),
         absent=(
             rf"\b(?:normal|adequate|good|healthy|preserved|sufficient)\s+(?:cd3\+?\s+)?{_T}",
@@ -138,7 +148,14 @@ FACTS: tuple[BooleanFact, ...] = (
             r"\baggressive\s+(?:disease|kinetics|progression)",
             r"\burgent(?:ly)?\s+(?:needs?\s+)?(?:disease\s+)?control\b",
             r"\bhyperleuko?cytosis\b",
-            r"\b(?:blasts|wbc|white\s+(?:cell\s+)?count)\s+(?:is\s+|are\s+)?(?:rising|climbing|doubling)\s+(?:fast|quickly|rapidly)",
+            # Growth and its speed, in either order: "WBC 150 and rising fast", "doubling fast", "fast-rising".
+            r"\b(?:rising|climbing|doubling|increasing|growing|going\s+up|shooting\s+up)\s+(?:very\s+|really\s+)?"
+            r"(?:fast|quickly|rapidly|daily|by\s+the\s+day)\b",
+            r"\b(?:fast|quickly|rapidly)[\s-]+(?:rising|climbing|doubling|increasing|growing)\b",
+            r"\bdoubling\s+(?:every|in|within)\s+(?:\d+|a\s+few|two|three)\s*(?:days?|d)\b",
+            # Control needed within days: "needs cytoreduction this week", "needs control this week".
+            r"\bneeds?\s+(?:urgent\s+)?(?:disease\s+)?(?:control|cytoreduction|debulking)\s+(?:this\s+week|within\s+days|"
+            r"today|tomorrow|urgently|asap|now)\b",
         ),
         absent=(
             r"\bslow(?:ly)?\s+(?:progressing|progression|rising|growing|kinetics|tempo)",
@@ -186,12 +203,17 @@ FACTS: tuple[BooleanFact, ...] = (
 # The family chooses the logistics for a child: "mum doesn't want a pump" is the patient's preference.
 _SPEAKS_FOR: dict[str, tuple[Kind, ...]] = {"prefers_no_pump": ("relative",)}
 
+def _apostrophes(pattern: str) -> str:
+    """Contractions typed without their apostrophe ("doesnt", "cant", "wont") read as with it."""
+    return pattern.replace("n't", "n'?t")
+
+
 _COMPILED = tuple(
     (
         fact.field,
-        tuple(re.compile(p, _I) for p in fact.absent_as_stated),
-        tuple(re.compile(p, _I) for p in fact.absent),
-        tuple(re.compile(p, _I) for p in fact.present),
+        tuple(re.compile(_apostrophes(p), _I) for p in fact.absent_as_stated),
+        tuple(re.compile(_apostrophes(p), _I) for p in fact.absent),
+        tuple(re.compile(_apostrophes(p), _I) for p in fact.present),
     )
     for fact in FACTS
 )

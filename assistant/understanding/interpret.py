@@ -5,13 +5,20 @@ reading says everything the turn needs:
 
 - ``about``: whether the message describes this patient, asks about the evidence, both, or leaves
   it unclear whom its facts are about (``aboutness``);
-- ``update``: the facts to store, read only from the sentences about this patient;
+- ``update``: the facts to store, read only from the sentences about this patient (with the
+  sentences that say nothing on their own, so "going w InO. plan 3 cycles" reads as one);
 - ``hypothetical``: facts assumed for this answer only ("if she were 17");
 - ``unconfirmed``: facts stated in a sentence that could be about this patient or about patients in
   general; they are stored only after the user says yes (the engine asks once);
 - ``evidence_question``: the words to search the review with (the evidence sentences, or all of it);
 - ``intent``: what kind of answer is wanted, read with only the facts that will be stored;
 - ``injection``: the message tries to instruct the assistant (reported; nothing changes).
+
+An aside about another patient ("different pt but quick q - ...", "... -- not this one") stores
+nothing and starts no new case: its facts are hypothetical, for that answer only.
+
+A bare correction of a number on file ("sorry 54 not 45", "43*") is read against the known facts
+first (`correction`): it names no field, so only the stored values say which one it corrects.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.understanding.aboutness import About, SentenceReading, blank_except, overall, read_message
+from assistant.understanding.correction import bare_correction
 from assistant.understanding.facts import FactUpdate, extract_facts
 from assistant.understanding.intents import Intent, classify
 from assistant.understanding.safety import is_injection
@@ -33,6 +41,17 @@ _YES = re.compile(r"^\s*(?:y|yes|yep|yeah|yup|correct|right|affirmative|confirm(
                   r"\b[\s.!]*$", re.IGNORECASE)
 _NO = re.compile(r"^\s*(?:n|no|nope|nah|not\s+(?:my|this)\s+patient|(?:no,?\s+)?(?:general|in\s+general|just\s+asking|"
                  r"asking\s+generally))\b[\s.!]*$", re.IGNORECASE)
+
+
+# An aside about another patient, not a switch to a new case: "different pt but quick q - ...",
+# "my colleague's pt is also 8 but CNS3 -- not this one", "other case, just asking: ...".
+_ASIDE = re.compile(
+    r"^\W*(?:(?:a|one|my|some)\s+)?(?:different|another|other|separate|unrelated)\s+(?:pt|patient|case|kid|child)\b"
+    r"[^.;:\n]{0,25}?\b(?:but|quick|q|question|query|aside|btw|just\s+(?:asking|wondering|curious))\b"
+    r"|\bnot\s+(?:this|my|our|the\s+same)\s+(?:one|pt|patient|case|kid|child)\W*$|\bnot\s+mine\W*$"
+    r"|\b(?:colleague|friend|registrar|resident|fellow|consultant)'?s\s+(?:pt|patient|case)\b",
+    re.IGNORECASE,
+)
 
 
 class Reading(BaseModel):
@@ -76,17 +95,31 @@ def interpret(
         return Reading(intent=intent, about="patient" if answer else "neither", update=update,
                        injection=injection, confirmation=answer)
 
+    corrected = bare_correction(text, known_patient)
+    if corrected:
+        # "sorry 54 not 45": a number on file corrected by value alone (see `correction`).
+        update = FactUpdate(set=dict(corrected), evidence={f: text.strip() for f in corrected})
+        intent = classify(text, has_patient=True, facts=update)
+        return Reading(intent=intent, about="patient", update=update, injection=injection,
+                       sentences=["patient"])
+
     read = read_message(text, lambda sentence: _states_facts(extract_facts(sentence)))
     readings = [_in_context(r, known_patient) for r in read]
     about = overall(readings)
     # Facts come from the sentences about the patient, found in the message with the others blanked,
     # so a correction's "not 85" still sees the words before it in its own sentence.
-    update = extract_facts(blank_except(text, readings, ("patient",))) if about in ("patient", "both") \
+    # Sentences stating nothing on their own stay too: "going w InO. plan 3 cycles" needs both.
+    update = extract_facts(blank_except(text, readings, ("patient", "neither"))) if about in ("patient", "both") \
         else FactUpdate()
     unclear = extract_facts(blank_except(text, readings, ("unclear",))) if any(
         r.kind == "unclear" for r in readings) else FactUpdate()
     hypothetical = dict(update.hypothetical)
     update = update.model_copy(update={"hypothetical": {}})
+    if _ASIDE.search(text):
+        # A question about someone else's case: their facts serve this answer only, and the case in
+        # hand stays as it was (no reset, nothing stored).
+        hypothetical = {**update.set, **hypothetical}
+        update, about = FactUpdate(), "evidence"
     intent = classify(text, has_patient=bool(known_patient) or bool(update.set), facts=update)
     return Reading(
         intent=intent,

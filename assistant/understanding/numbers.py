@@ -169,10 +169,12 @@ _BILI_WITH_ULN = re.compile(
     rf"\s*(?:is\s+|of\s+|=\s*|:\s*)?(?P<uln>{NUM})\s*(?P<uu>{_BILI_UNIT})?\)?",
     _I,
 )
-# "bilirubin 25 umol/L (0-17)": a reference range in brackets; its upper end is the ULN.
+# "bilirubin 25 umol/L (0-17)", "34 umol/L (ref 3-21)": a reference range in brackets; its upper end
+# is the ULN.
 _BILI_WITH_RANGE = re.compile(
     rf"\b{_BILI}(?:\s+(?:is|was|of|at|now|level|=|:))*\s*[:=]?\s*(?P<v>{NUM})\s*(?P<vu>{_BILI_UNIT})?"
-    rf"\s*[(\[]\s*{NUM}\s*-\s*(?P<uln>{NUM})\s*(?P<uu>{_BILI_UNIT})?\s*[)\]]",
+    rf"\s*[(\[]\s*(?:(?:ref(?:erence)?|normal|nr|rr|range)(?:\s+(?:range|interval))?\s*[:=]?\s*)?"
+    rf"{NUM}\s*-\s*(?P<uln>{NUM})\s*(?P<uu>{_BILI_UNIT})?\s*[)\]]",
     _I,
 )
 _BILI_UNITS = re.compile(
@@ -239,18 +241,35 @@ _CYCLE_PATTERNS = (
     re.compile(rf"(?:{INO_TERM})\s*x\s*(?P<n>[1-6])\b(?!\s*(?:/|mg|weeks?))", _I),
 )
 _PAST_CYCLES = re.compile(
-    r"\b(?:after|received|had|got|completed|failed|following|post|given|s/p|previously|prior|despite|progressed)\b"
+    r"\b(?:after|received|had|got|completed|failed|following|post|given|s/p|previously|prior|despite|progressed|since)\b"
 )
 
 
 # "InO x3 cycles given": cycles already given are history, whatever words come before.
 _GIVEN_AFTER = re.compile(
     r"\s*(?:(?:cycles?|courses?)\s+)?(?:were\s+|was\s+|have\s+been\s+)?(?:given|received|completed|done|already|previously)\b"
+    # ... and so are cycles the disease answered: "InO x2, now MRD+", "InO x3 then relapsed"
+    r"|\s*(?:(?:cycles?|courses?)\b)?[\s,;-]*(?:(?:now|then|but|and|still|with)\s+)+(?:mrd|cr\b|cri\b|relapsed|progressed|"
+    r"refractory|no\s+response|achieved|in\s+cr)"
 )
 
 
+# "going w InO. plan 3 cycles": a plan of cycles without the drug's name, in a message naming InO
+# and no other agent with cycles.
+_PLANNED_CYCLES = (
+    re.compile(
+        rf"\b(?:plan(?:ned|ning|s)?|intend(?:ed|ing)?|aim(?:ing)?|for|give|giving)\s+(?:to\s+give\s+|for\s+)?{_COUNT}\s+"
+        r"(?:more\s+|further\s+)?(?:cycles?|courses?)\b",
+        _I,
+    ),
+    re.compile(rf"\b{_COUNT}\s+(?:cycles?|courses?)\s+(?:planned|intended|scheduled)\b", _I),
+)
+_OTHER_CYCLED = re.compile(r"\b(?:blin\w*|blincyto|chemo\w*|hyper[\s-]?c\w*|flag\w*|car[\s-]?t|tisa\w*|kymriah)\b", _I)
+
+
 def extract_cycles(c: Collector) -> None:
-    for pattern in _CYCLE_PATTERNS:
+    ino_only = bool(re.search(INO_TERM, c.low, _I)) and not _OTHER_CYCLED.search(c.low)
+    for pattern in (*_CYCLE_PATTERNS, *(_PLANNED_CYCLES if ino_only else ())):
         for match in pattern.finditer(c.low):
             start, end = match.span()
             # Cycles already given are history, not a plan; the therapy extractor records the InO.

@@ -40,9 +40,37 @@ _SAME_LENGTH = str.maketrans(
 )
 
 
+_UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_TEENS = ("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+          "nineteen")
+_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+# Dictated numbers from ten up ("forty percent", "sixty-two", "cd nineteen"), written as digits padded
+# with spaces to the same length. Smaller ones stay words: "one" is also a pronoun ("which one").
+_SPOKEN = re.compile(
+    rf"\b(?P<cd>cd[\s-]?)?(?:(?P<tens>{'|'.join(_TENS)})(?:[\s-](?P<unit>{'|'.join(_UNITS)}))?|(?P<teen>{'|'.join(_TEENS)})"
+    rf"|(?<=cd[\s-])(?P<cdunit>{'|'.join(_UNITS)}))\b",
+    re.IGNORECASE,
+)
+
+
+def _spoken(match: re.Match[str]) -> str:
+    g = {k: (v or "").lower() for k, v in match.groupdict().items()}
+    if g["tens"]:
+        value = 10 * (_TENS.index(g["tens"]) + 2) + (_UNITS.index(g["unit"]) + 1 if g["unit"] else 0)
+    elif g["teen"]:
+        value = 10 + _TEENS.index(g["teen"])
+    elif g["cdunit"]:
+        value = _UNITS.index(g["cdunit"]) + 1
+    else:
+        return match.group(0)
+    digits = ("CD" if match.group("cd") else "") + str(value)
+    return digits.ljust(len(match.group(0)))
+
+
 def normalise(text: str) -> str:
-    """Dashes, minus signs, the times sign and odd spaces as plain ASCII; same length as ``text``."""
-    return text.translate(_SAME_LENGTH)
+    """Dashes, minus signs, the times sign and odd spaces as plain ASCII, dictated numbers as digits;
+    same length as ``text``."""
+    return _SPOKEN.sub(_spoken, text.translate(_SAME_LENGTH))
 
 
 def word_set(*groups: str) -> frozenset[str]:
@@ -57,7 +85,11 @@ _CLAUSE_WORDS = word_set(
     "but however although though yet except and with whereas while which who plus also now has have",
     "had is was are were apart aside",
 )
-_SENTENCE_END = re.compile(r"[;!?\n]|\.(?!\d)")
+# A full stop ends a sentence, except inside a decimal ("1.5x") or an abbreviation: "y.o.", "e.g.",
+# "vs.", "approx." (a split there would cut "a 7 y.o. boy" away from its age).
+# A semicolon inside brackets ("t(4;11)", "t(9;22)") is part of a karyotype.
+SENTENCE_END = r"[!?\n]|;(?![^()\n]{0,12}\))|\.(?!\d)(?![a-z])(?<!\.[a-z]\.)(?<!\bvs\.)(?<!\bapprox\.)(?<!\bca\.)"
+_SENTENCE_END = re.compile(SENTENCE_END)
 _WORD = re.compile(r"[a-z0-9]+(?:[/'][a-z0-9]+)*|\?")
 
 _PSEUDO_NEGATION = re.compile(
@@ -109,6 +141,8 @@ _ANCHOR = re.compile(
     r"\b(?:she|he|her|his|him|hers|they|them|their|my|our|this|mine|pt|patient's|the\s+patient)\b"
     # A case described inside the question ("for a 62-year-old man?") is a patient, not patients in general.
     r"|\d{1,3}\s*-?\s*(?:y/o|yo|years?[\s-]old|yrs?[\s-]old|y\.o)"
+    # the age-and-sex shorthand, as `aboutness` reads it ("38F, 1st relapse - what CR rate with InO?")
+    r"|(?<![\w/.-])\d{1,3}\s?[mf](?![\w/%])"
     r"|\b(?:an?|this)\s+(?:man|woman|boy|girl|lady|gentleman|male|female|teen(?:ager)?|toddler|infant|child|kid|adolescent)\b"
 )
 

@@ -23,9 +23,18 @@ from assistant.understanding.update import Collector
 from assistant.understanding.vocabulary import DiseaseStatus
 
 _I = re.IGNORECASE
+# Words between an ordinal and "relapse" that say when or where it was: "2nd BM relapse",
+# "first isolated CNS relapse", "second combined marrow relapse".
 _KIND = (
-    r"(?:(?:early|late|very\s+early|bone\s+marrow|marrow|isolated|combined|hematologic(?:al)?|"
-    r"haematologic(?:al)?|medullary|overt|frank)\s+)?"
+    r"(?:(?:early|late|very\s+early|bone\s+marrow|marrow|bm|isolated|combined|hematologic(?:al)?|"
+    r"haematologic(?:al)?|medullary|extramedullary|overt|frank|cns|testicular|ocular|cutaneous|"
+    r"morphologic(?:al)?|post[\s-]?(?:transplant|hsct|allo|bmt|sct|car[\s-]?t))[\s/+-]+){0,3}"
+)
+# The ordinal after the relapse: "BM relapse (1st)", "combined relapse - ...; his 2nd".
+_POSTPOSED = (
+    r"\brelapse\s*\(\s*(?P<o>first|1st|second|2nd|third|3rd|fourth|4th)\s*\)"
+    r"|\brelapse\b[^.;?!\n]{0,60}[;,]\s*(?:his|her|their|the|this\s+is\s+(?:his|her|their|the))\s+"
+    r"(?P<p>first|1st|second|2nd|third|3rd|fourth|4th)\b(?:\s+(?:one|relapse))?\s*(?:[.;,!?\n]|$)"
 )
 _NOT_A_SETTING = re.compile(
     r"\brelapsed\s*(?:/|or|and/or|and|&)\s*refractory\b|\brefractory\s*(?:/|or|and)\s*relapsed\b|\br/r\b|\brr[\s-]all\b"
@@ -100,6 +109,9 @@ _REMISSION_HISTORY = (
     ),
 )
 _MRD_NEGATIVE = re.compile(r"\bmrd[\s-]*(?:negative|neg\b|-ve|undetectable|not\s+detected)|\bmrd[\s-]*<", _I)
+_POSTPOSED_ORDINAL = re.compile(_POSTPOSED, _I)
+# "had Blincyto as consolidation in 1st relapse": a relapse in which therapy was given is history.
+_TREATED_IN = re.compile(r"\b(?:had|received|got|given|treated|salvaged|consolidat\w*)\b.*\b(?:in|during)$")
 _PAST_SETTING = re.compile(r"\b(?:after|following|post|since|beyond|before|prior\s+to|at|from)$")
 _BARE_RELAPSE = re.compile(r"\b(?:relapsed|relapse|relapsing)\b", _I)
 
@@ -123,10 +135,16 @@ def extract_setting(c: Collector) -> None:
             # Not claimed: "failed induction" is also a prior line of chemotherapy.
             if not c.free(start, end):
                 continue
-            if _PAST_SETTING.search(c.scope.clause_before(start, words=1, stop_at_words=False)):
+            if _PAST_SETTING.search(c.scope.clause_before(start, words=1, stop_at_words=False)) or \
+                    _TREATED_IN.search(c.scope.clause_before(start, words=8, stop_at_words=False)):
                 continue
             found = True
             c.judge("disease_status", status, start, end)
+    for match in _POSTPOSED_ORDINAL.finditer(c.low):
+        if c.free(*match.span()):
+            nth = _ORDINALS[(match.group("o") or match.group("p")).lower()]
+            found = True
+            c.judge("disease_status", "first_relapse" if nth == 1 else "second_or_later_relapse", *match.span())
     found = _remission_history(c) or found
     for match in _MRD_NEGATIVE.finditer(c.low):
         if c.free(*match.span()):

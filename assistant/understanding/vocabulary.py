@@ -71,6 +71,11 @@ _CD22_CAR = r"\bcd[\s-]?22[\s-]*(?:directed\s+|targeted\s+|specific\s+)?car(?:[\
 _CHEMO = (
     r"\b(?:chemo(?:therapy)?(?![\s-]?free)|hyper[\s-]?cvad|(?:mini[\s-]?)?hyper[\s-]?cvd|flag[\s-]?ida"
     r"|(?:re)?induction(?:\s+chemo(?:therapy)?)?|salvage\s+chemo(?:therapy)?|ukall\s?\d*|(?:augmented\s+)?bfm"
+    # Named protocols and regimens are chemotherapy backbones: COG AALL0232, AIEOP-BFM, Interfant-06,
+    # ALL-REZ BFM, GRAALL, NOPHO, DFCI, CALGB 10403, PETHEMA, GIMEMA, EsPhALL, St Jude Total XV.
+    r"|(?:cog\s+)?aall\s?\d{3,4}|interfant(?:[\s-]?\d{2})?|all[\s-]?rez(?:[\s-]?bfm)?|graa?ll(?:[\s-]?\d+)?|nopho"
+    r"|dfci(?:[\s-]?\d+)?|calgb(?:[\s-]?\d+)?|pethema|gimema|esphall|total\s+(?:therapy\s+)?(?:xv|xvi|xvii|\d+)"
+    r"|fla(?:g)?[\s-]?ida|ida[\s-]?flag|mec|hyper[\s-]?c[\s-]?vad"
     r"|cytarabine|hidac|clofarabine|vincristine|peg[\s-]?asparaginase|asparaginase)\b"
 )
 

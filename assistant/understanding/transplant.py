@@ -1,0 +1,211 @@
+"""Transplant and conditioning: prior, planned and feasible HSCT; whether the planned conditioning
+uses two alkylators.
+
+A donor lined up or identified makes the patient a transplant candidate (``hsct_feasible``) even
+though the donor is the clause's subject (see `subject`). Under a history heading ("B:", "prior
+tx:") a transplant is a prior one; a regimen right after a past transplant ("MSD allo 2023
+(Bu/Cy)") is how that transplant was conditioned, not the plan, and sets nothing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.understanding.history import in_history_section
+from assistant.understanding.subject import Kind
+from assistant.understanding.update import Collector
+
+_I = re.IGNORECASE
+
+# -- transplant ------------------------------------------------------------------------------------
+_HSCT = (
+    r"(?:allo(?:geneic)?[\s-]*(?:hsct|hct|sct|bmt|(?:stem[\s-]cell[\s-]|bone[\s-]marrow[\s-])?transplant(?:ation)?)"
+    r"|allo[\s-]?sct|allo(?:geneic)?(?![\s-]*car)|hsct|hct|sct|bmt|(?:stem[\s-]cell|bone[\s-]marrow)[\s-]transplant(?:ation)?"
+    r"|transplant(?:ation|ed)?|allograft(?:ed)?)"
+)
+_HSCT_TERM = re.compile(rf"\b{_HSCT}\b")
+_NOT_FEASIBLE = re.compile(
+    rf"\b(?:not|isn't|is\s+not|never)\s+(?:a\s+)?(?:good\s+|suitable\s+)?(?:transplant|hsct|bmt|sct|allo)\s+candidate\b"
+    rf"|\b(?:transplant|hsct|bmt|sct|allo)[\s-]*(?:ineligible|unfit|inappropriate)\b"
+    rf"|\b(?:ineligible|unfit|not\s+eligible|not\s+fit|too\s+(?:frail|old|sick|unwell)|not\s+suitable|unsuitable|not\s+a\s+candidate)\s+"
+    rf"(?:for\s+)?(?:an?\s+)?(?:further\s+|second\s+)?{_HSCT}\b"
+    r"|\bno\s+(?:suitable\s+|matched\s+|available\s+)?donors?\b"
+    rf"|\b(?:cannot|can't|can\s+not|won't|will\s+not)\s+(?:be\s+transplanted|go\s+to\s+{_HSCT}|have\s+an?\s+{_HSCT}|undergo\s+(?:an?\s+)?{_HSCT})"
+    rf"|\b{_HSCT}\s+(?:is\s+)?not\s+(?:an\s+option|possible|feasible)",
+    _I,
+)
+_FEASIBLE = re.compile(
+    rf"\b(?:transplant|hsct|bmt|sct|allo)[\s-]*(?:eligible|candidate|fit)\b"
+    rf"|\b(?:eligible|fit|suitable|a\s+(?:good\s+)?candidate)\s+for\s+(?:an?\s+)?{_HSCT}\b",
+    _I,
+)
+_DONOR_FOUND = re.compile(
+    r"\b(?:(?:sibling|sib|family|unrelated|haplo\w*|matched|mud|msd|mmud|cord)\s+)*(?:donor|mud|msd|mmud|haplo)s?\s+"
+    r"(?:(?:has|have)\s+been\s+|is\s+|are\s+|was\s+|now\s+|already\s+)*(?:lined\s+up|identified|available|found|"
+    r"secured|confirmed|in\s+place|ready|arranged|sorted|selected|located|cleared|worked\s+up)\b"
+    # "brother is a full match", "sister is HLA-identical"
+    r"|\b(?:is|are)\s+(?:an?\s+)?(?:full|perfect|complete|10/10|8/8|hla)?[\s-]*(?:match(?:ed)?|identical)\b"
+    r"|\b(?:has|have|with|got|there\s+is|there's)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?donor\b"
+    r"(?!\s+(?:search|work[\s-]?up\s+(?:ongoing|pending)|pending|to\s+be))",
+    _I,
+)
+_NOT_PLANNED = re.compile(
+    rf"\b{_HSCT}\s+(?:is\s+|was\s+)?not\s+(?:currently\s+)?(?:planned|intended|scheduled|the\s+plan|being\s+considered)\b",
+    _I,
+)
+_DECLINES = re.compile(
+    rf"\b(?:declines?|declined|refuses?|refused|(?:does\s+not|doesn't)\s+want)\s+(?:an?\s+)?{_HSCT}\b", _I
+)
+_PLAN_BEFORE = re.compile(
+    r"\b(?:plan|plans|planned|planning|intend|intended|intending|intention|intent|aim|aiming|going|proceed|"
+    r"proceeding|bridge|bridging|consolidate|consolidation|consolidating|consolidative|refer|referred|referral|"
+    r"will|go|then|followed\s+by|prior\s+to|before|towards?|listed|scheduled|booked|eventual|eventually|definitive|"
+    r"subsequent|subsequently|upfront|straight)\b"
+)
+_PLAN_AFTER = re.compile(
+    r"^(?:(?:from|with|using)\s+(?:[\w-]+\s+){1,3}?)?(?:is\s+|was\s+)?(?:planned|intended|scheduled|booked|arranged|to\s+follow|next|is\s+the\s+plan)\b"
+)
+_PRIOR_BEFORE = re.compile(
+    r"\b(?:prior|previous|previously|s/p|status\s+post|history\s+of|hx\s+of|had|received|underwent|relapsed|"
+    r"relapse|relapsing|failed|progressed|first|post)\b"
+)
+_PRIOR_CUE = re.compile(rf"{_PRIOR_BEFORE.pattern}|\b(?:after|following|since)\b")
+_PRIOR_AFTER = re.compile(
+    r"^[\s-]*na[iï]ve\b"
+    r"|^(?:(?!(?:planned|scheduled|booked|intended|expected|for)\b)[\w-]+\s+){0,4}?(?:in\s+)?(?:19|20)\d\d\b"
+    r"|^(?:(?:(?:from|with)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){1,3}?)?(?:in\s+)?(?:19|20)\d\d|\d+\s+(?:months?|years?|weeks?|mo|yrs?)\s+ago|previously|before|in\s+the\s+past|last\s+year)\b"
+)
+
+
+def extract_transplant(c: Collector) -> None:
+    for pattern, field, value in (
+        (_NOT_FEASIBLE, "hsct_feasible", False),
+        (_FEASIBLE, "hsct_feasible", True),
+        (_DONOR_FOUND, "hsct_feasible", True),
+        (_DECLINES, "hsct_planned", False),
+        (_NOT_PLANNED, "hsct_planned", False),
+    ):
+        for match in pattern.finditer(c.low):
+            if c.free(*match.span()):
+                c.claim(*match.span())
+                # "Is he a transplant candidate?" asks for a judgement; it states nothing.
+                if not (field == "hsct_feasible" and c.scope.is_question(match.start())):
+                    # A donor found (by the donor's or a relative's clause) is the patient's feasibility.
+                    via: tuple[Kind, ...] = ("donor", "relative") if pattern is _DONOR_FOUND else ()
+                    c.judge(field, value, *match.span(), negated=not value, speaks_for=via)
+    for match in _HSCT_TERM.finditer(c.low):
+        start, end = match.span()
+        if not c.free(start, end):
+            continue
+        c.claim(start, end)
+        before = c.scope.clause_before(start, words=6, stop_at_words=False)
+        after = c.scope.after(end)
+        if in_history_section(c, start) and not _PLAN_AFTER.search(after):
+            c.judge("prior_hsct", True, start, end, negated=False)
+        elif _PRIOR_AFTER.search(after) or re.match(r"[\s-]*na[iï]ve\b", c.low[end:]):
+            c.judge("prior_hsct", not re.match(r"[\s-]*na[iï]ve\b", c.low[end:]), start, end, negated=False)
+        elif (
+            _PLAN_BEFORE.search(before) and not re.search(r"\b(?:post|after|following|s/p)$", before)
+        ) or _PLAN_AFTER.search(after):
+            c.judge(
+                "hsct_planned",
+                True,
+                start,
+                end,
+                negated=False,
+                shown_from=c.scope.lead_in(start, _PLAN_BEFORE),
+            )
+        elif _is_prior_transplant(c, match, before, after):
+            c.judge(
+                "prior_hsct", True, start, end, negated=False, shown_from=c.scope.lead_in(start, _PRIOR_CUE)
+            )
+
+
+def _is_prior_transplant(c: Collector, match: re.Match[str], before: str, after: str) -> bool:
+    if match.group(0).endswith("transplanted") and not re.search(r"\b(?:be|being|get|to)$", before):
+        return True
+    if _PRIOR_BEFORE.search(before) and not re.search(r"\bprior\s+to$", before):
+        return True
+    if _PRIOR_AFTER.search(after):
+        return True
+    return bool(re.search(r"\b(?:after|following|since)\b", before)) and not c.scope.is_question(
+        match.start()
+    )
+
+
+# -- conditioning ------------------------------------------------------------------------------------
+_ALKYLATORS = {
+    "busulfan": "busulfan",
+    "busulphan": "busulfan",
+    "bu": "busulfan",
+    "cyclophosphamide": "cyclophosphamide",
+    "cy": "cyclophosphamide",
+    "cytoxan": "cyclophosphamide",
+    "melphalan": "melphalan",
+    "mel": "melphalan",
+    "thiotepa": "thiotepa",
+    "thio": "thiotepa",
+    "treosulfan": "treosulfan",
+    "treo": "treosulfan",
+    "carmustine": "carmustine",
+    "bcnu": "carmustine",
+}
+_OTHERS = {
+    "flu",
+    "fludarabine",
+    "tbi",
+    "atg",
+    "etoposide",
+    "vp16",
+    "vp-16",
+    "clo",
+    "clofarabine",
+    "alemtuzumab",
+    "campath",
+}
+_REGIMEN = re.compile(r"\b[a-z0-9]+(?:\s*[/+-]\s*[a-z0-9]+)+\b", _I)
+_FULL_NAMES = re.compile(
+    r"\b(?:busulfan|busulphan|cyclophosphamide|cytoxan|melphalan|thiotepa|treosulfan|carmustine|bcnu)\b", _I
+)
+_CONDITIONING_CONTEXT = re.compile(
+    r"\b(?:conditioning|myeloablative|mac|ric|reduced[\s-]intensity|transplant|hsct|allo)\b"
+)
+_CONDITIONING_ONLY = re.compile(
+    r"\b(?:tbi|busulfan|busulphan|bu|treosulfan|treo|thiotepa|thio|melphalan|mel|carmustine|bcnu)\b", _I
+)
+# A transplant already given, just before a regimen: "MSD allo 2023 (Bu/Cy)", "s/p allo (Flu/Mel)".
+_PAST_TRANSPLANT = re.compile(
+    rf"(?:\b(?:prior|previous|previously|s/p|status\s+post|had|underwent|first|1st)\s+(?:[\w-]+\s+){{0,2}}?{_HSCT}"
+    rf"|\b{_HSCT}\s+(?:in\s+)?(?:19|20)\d\d)\b[^.;:]{{0,25}}$"
+)
+_DUAL = re.compile(r"\b(?:dual|double|two|2)[\s-]+alkylat(?:or|ors|ing\s+agents?)\b", _I)
+_SINGLE = re.compile(r"\b(?:single|one|1)[\s-]+alkylat(?:or|ing\s+agent)\b", _I)
+
+
+def extract_conditioning(c: Collector) -> None:
+    for pattern, value in ((_DUAL, True), (_SINGLE, False)):
+        for match in pattern.finditer(c.low):
+            if c.free(*match.span()):
+                c.claim(*match.span())
+                c.judge("dual_alkylator_conditioning", value, *match.span(), negated=not value)
+    for sentence in c.scope.sentences:
+        text = c.low[sentence.start : sentence.end]
+        named = {_ALKYLATORS[m.group(0).lower()]: m.start() for m in _FULL_NAMES.finditer(text)}
+        spans = [(m.start(), m.end()) for m in _FULL_NAMES.finditer(text)]
+        for match in _REGIMEN.finditer(text):
+            parts = [p.lower() for p in re.split(r"\s*[/+-]\s*", match.group(0))]
+            if all(p in _ALKYLATORS or p in _OTHERS for p in parts):
+                named.update({_ALKYLATORS[p]: match.start() for p in parts if p in _ALKYLATORS})
+                spans.append(match.span())
+        if not spans:
+            continue
+        start, end = sentence.start + min(s for s, _ in spans), sentence.start + max(e for _, e in spans)
+        if _PAST_TRANSPLANT.search(c.low, sentence.start, start) or in_history_section(c, start):
+            continue  # "MSD allo 2023 (Bu/Cy)": how a past transplant was conditioned, not the plan
+        # Two alkylators are a regimen on their own (Bu/Cy). Fewer count as "not dual" in a conditioning
+        # context or with a drug used only to condition (TBI/etoposide, Treo/Flu); Flu/Cy alone is
+        # also the lymphodepletion before CAR T, so it says nothing without context.
+        if len(named) >= 2:
+            c.judge("dual_alkylator_conditioning", True, start, end, negated=False)
+        elif _CONDITIONING_CONTEXT.search(text) or _CONDITIONING_ONLY.search(text, min(s for s, _ in spans)):
+            c.judge("dual_alkylator_conditioning", False, start, end, negated=False)
