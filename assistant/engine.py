@@ -122,6 +122,9 @@ class ChatEngine:
             cited=[c.passage_id for c in ctx.ledger.citations()], out_of_scope=refused,
         ) if plan.kind not in _FIXED_TEXT_KINDS else currency.SinceTheReview(block="", states_label=False)
         details = self._frame(plan, reading, since.apply(body), patient, notes)
+        if reading.hypothetical and ctx.bottom_line:
+            # The bottom line already answers the "if": say so above it, not below.
+            ctx.bottom_line = [_if_line(reading.hypothetical), *ctx.bottom_line]
         parts = AnswerParts(
             bottom_line=ctx.bottom_line,
             details=currency.with_decision_support(details, notice=compose.NOTICE, since=since, pack=self.pack),
@@ -250,12 +253,15 @@ class ChatEngine:
         recorded = {k: v for k, v in reading.update.set.items() if k in patient}
         if plan.acknowledge and recorded:
             parts.append("**Recorded:** " + compose.describe_patient(recorded) + ".")
-        if reading.hypothetical:
-            parts.append("**If** " + compose.describe_patient(reading.hypothetical)
-                         + " (assumed for this answer only, not recorded):")
+        if reading.hypothetical and not plan.run_assessment:
+            parts.append(_if_line(reading.hypothetical))
         if body:
             parts.append(body)
         return "\n\n".join(parts)
+
+
+def _if_line(hypothetical: dict[str, Any]) -> str:
+    return "**If** " + compose.describe_patient(hypothetical) + " (assumed for this answer only, not recorded):"
 
 
 def notes_for(update: FactUpdate, rejected: dict[str, str]) -> list[str]:

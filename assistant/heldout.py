@@ -31,7 +31,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from assistant.evidence import retrieve
 
 HELDOUT_DIR = Path(__file__).resolve().parent / "eval" / "heldout"
-DEV_VIGNETTES = Path(__file__).resolve().parent / "eval" / "dev_vignettes.yaml"
+# Two development vignette sets by two authors, both written from the profile schema alone.
+DEV_VIGNETTES = (
+    Path(__file__).resolve().parent / "eval" / "dev_vignettes.yaml",
+    Path(__file__).resolve().parent / "eval" / "dev_vignettes_2.yaml",
+)
 Style = Literal["terse", "exam", "indirect"]
 
 
@@ -103,12 +107,13 @@ def load_development(pack: Any) -> Split:
                 refs=sorted({r for p in passages for r in p.refs}),
             )
         )
-    vignettes = yaml.safe_load(DEV_VIGNETTES.read_text(encoding="utf-8")) if DEV_VIGNETTES.exists() else {}
+    vignettes = [v for path in DEV_VIGNETTES if path.exists()
+                 for v in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("vignettes", [])]
     return Split(
         name="development",
         questions=questions,
         out_of_scope=[OutOfScope(id=o.id, question=o.question) for o in dev.out_of_scope],
-        vignettes=(vignettes or {}).get("vignettes", []),
+        vignettes=vignettes,
     )
 
 

@@ -38,7 +38,7 @@ REVIEW_YEAR = 2020
 # How drugs, products, trials and genes are named: an unknown word of this shape is an entity the
 # review does not mention, not an unusual way of saying something it does.
 _ENTITY_SUFFIX = re.compile(r"(?:mab|nib|cel|leucel|gene|lisib|clax|parin|tinib|zomib)$", re.IGNORECASE)
-_ENTITY_SHAPE = re.compile(r"^[A-Z][A-Z0-9]+(?:-[A-Za-z0-9]+)*$|^[A-Za-z]+-?\d")
+_ENTITY_SHAPE = re.compile(r"^[A-Z][A-Z0-9]+(?:-[A-Za-z0-9]+)*$|^[A-Z][A-Za-z]*-?\d+$")
 
 _I = re.IGNORECASE
 _ASKS_DOSE = re.compile(
@@ -72,6 +72,8 @@ def _relevance(hit: Any) -> float | None:
 def uncovered_terms(question: str, known_terms: Collection[str]) -> list[str]:
     """The question's words that no indexed passage contains, in the user's spelling."""
     out = []
+    # "[NAME]", "[MRN]": what redaction left in place of an identifier is not a subject of the question.
+    question = re.sub(r"\[[A-Z]+\]", " ", question)
     for word in re.findall(r"[A-Za-z][A-Za-z0-9-]{2,}", question):
         tokens = analyze(word)
         if tokens and all(t not in known_terms for t in tokens):
