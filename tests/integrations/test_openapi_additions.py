@@ -24,10 +24,12 @@ def openapi(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
 
 
 def _template(path: str) -> str:
-    # The doc names concrete ids where /openapi.json has parameters.
+    # The doc names concrete ids where /openapi.json has parameters, and a tool by its placeholder where
+    # /openapi.json documents one operation per tool (any of them stands for the route).
     return {"/cds-services/rrall-agent-choice": "/cds-services/{service_id}",
             "/cds-services/rrall-agent-choice/feedback": "/cds-services/{service_id}/feedback",
-            "/v1/tools/search_review": "/v1/tools/{name}", "/v1/sessions/{id}": "/v1/sessions/{session_id}",
+            "/v1/tools/{name}": "/v1/tools/assess_patient", "/v1/tools/<name>": "/v1/tools/assess_patient",
+            "/webhooks/whatsapp": "/webhooks/{platform}", "/v1/sessions/{id}": "/v1/sessions/{session_id}",
             "/v1/quiz/{id}/answer": "/v1/quiz/{question_id}/answer",
             "/v1/learners/{id}": "/v1/learners/{learner_id}"}.get(path, path)
 
