@@ -10,6 +10,7 @@ stores nothing; the same key with another body is a 409.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import AsyncIterator
@@ -33,6 +34,8 @@ from assistant.sessions import SessionStore
 router = APIRouter(prefix="/v1", tags=["chat"])
 
 _CHUNK = re.compile(r"\S+\s*|\s+")
+_PACE_EVERY = 16
+_PACE_SECONDS = 0.003
 
 
 IdempotencyKey = Annotated[str | None, Header(
@@ -112,6 +115,10 @@ def _stored(store: SessionStore, caller: Caller, key: str, request: str) -> dict
 async def _stream(answer: str, payload: dict[str, object]) -> AsyncIterator[ServerSentEvent]:
     # The answer is composed whole (it is deterministic and fast); streaming it in word-sized
     # pieces lets clients render progressively, and the final event carries the full object.
-    for piece in _CHUNK.findall(answer):
+    for n, piece in enumerate(_CHUNK.findall(answer), start=1):
         yield ServerSentEvent(data=json.dumps({"text": piece}), event="token")
+        if n % _PACE_EVERY == 0:
+            # Sent back to back, the whole answer lands in one network read and a client shows it at
+            # once; a pause of a few milliseconds now and then lets it arrive, and render, in pieces.
+            await asyncio.sleep(_PACE_SECONDS)
     yield ServerSentEvent(data=json.dumps(payload), event="final")
