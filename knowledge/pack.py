@@ -11,10 +11,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from knowledge.schema import (
     REFERENCE_COUNT,
@@ -127,19 +127,27 @@ def load_bibliography(pack_dir: Path = PACK_DIR) -> dict[int, Reference]:
     return {r.number: r for r in bib.references}
 
 
+FileModel = TypeVar("FileModel", bound=BaseModel)
+
+
+def _validated(paths: list[Path], model: type[FileModel], digest: Any) -> Iterator[tuple[Path, FileModel]]:
+    """Each file parsed as ``model`` (a PackError naming the file otherwise), its name and bytes hashed."""
+    for path in paths:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+        data = _read_yaml(path)
+        try:
+            parsed = model.model_validate(data)
+        except ValidationError as exc:
+            raise PackError(f"{path.name}: {_describe(exc, data)}") from exc
+        yield path, parsed
+
+
 def load_updates(updates_dir: Path, *, review: dict[str, Passage]) -> UpdatesSource:
     """Read the updates files; each superseded review passage must exist in ``review``."""
     digest = hashlib.sha256()
     passages: list[UpdatePassage] = []
     seen: dict[str, str] = {}
-    for path in sorted(updates_dir.glob("*.yaml")):
-        raw = path.read_bytes()
-        digest.update(path.name.encode() + b"\0" + raw)
-        data = _read_yaml(path)
-        try:
-            updates_file = UpdatesFile.model_validate(data)
-        except ValidationError as exc:
-            raise PackError(f"{path.name}: {_describe(exc, data)}") from exc
+    for path, updates_file in _validated(sorted(updates_dir.glob("*.yaml")), UpdatesFile, digest):
         for passage in updates_file.passages:
             if passage.id in seen:
                 raise PackError(f"{path.name}: passage {passage.id}: duplicate id (first in {seen[passage.id]})")
@@ -161,14 +169,7 @@ def load_pack(pack_dir: Path = PACK_DIR, *, updates_dir: Path | None = None) -> 
     files = sorted(p for p in pack_dir.glob("*.yaml") if p.name != BIBLIOGRAPHY_FILE)
     if not files:
         raise PackError(f"{pack_dir}: no section files found")
-    for path in files:
-        raw = path.read_bytes()
-        digest.update(path.name.encode() + b"\0" + raw)
-        data = _read_yaml(path)
-        try:
-            pack_file = PackFile.model_validate(data)
-        except ValidationError as exc:
-            raise PackError(f"{path.name}: {_describe(exc, data)}") from exc
+    for path, pack_file in _validated(files, PackFile, digest):
         for passage in pack_file.passages:
             if passage.id in seen:
                 raise PackError(

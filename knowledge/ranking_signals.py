@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -65,17 +65,20 @@ class Signals:
     agents: list[tuple[str, ...]]
     analyze: Callable[..., list[str]]
 
-    @property
-    def known_terms(self) -> frozenset[str]:
-        """Every term some indexed passage contains."""
-        return frozenset(self.idf)
+    known_terms: frozenset[str] = frozenset()  # every term some indexed passage contains
+    position: dict[str, int] = field(default_factory=dict)  # key -> row of the matrices
+
+    def question_scores(self, query: str) -> FloatMatrix:
+        """The BM25 score of every indexed question for ``query`` (both stages read it: compute once)."""
+        return self.question_lexical.scores(query).astype(np.float64)
 
     # -- the first stage's third list -----------------------------------------------------------
-    def question_ranking(self, query: str, depth: int, allowed: set[str]) -> list[tuple[str, float]]:
-        """Passages by the BM25 score of their best-matching question."""
+    def question_ranking(self, question_scores: FloatMatrix, depth: int, allowed: set[str]) -> list[tuple[str, float]]:
+        """Passages by the BM25 score of their best-matching question (``question_scores`` from
+        ``question_scores(query)``)."""
         if not len(self.question_owner):
             return []
-        per_passage = self._max_per_passage(self.question_lexical.scores(query).astype(np.float64))
+        per_passage = self._max_per_passage(question_scores)
         order = np.argsort(-per_passage, kind="stable")
         found: list[tuple[str, float]] = []
         for index in order:
@@ -95,17 +98,27 @@ class Signals:
 
     # -- the second stage -------------------------------------------------------------------------
     def candidates(
-        self, query: str, vector: npt.NDArray[np.float64], indices: Sequence[int], *, leave_out: int = -1
+        self,
+        query: str,
+        vector: npt.NDArray[np.float64],
+        indices: Sequence[int],
+        *,
+        leave_out: int = -1,
+        text_scores: npt.NDArray[np.float32] | None = None,
+        question_scores: FloatMatrix | None = None,
     ) -> list[Candidate]:
+        """Each passage's raw signals; the BM25 scores may be handed in when the caller has them already."""
         text_sims = self.text_vectors[list(indices)] @ vector if len(indices) else np.zeros(0)
         question_sims = (
             self._max_per_passage(self.question_vectors @ vector, leave_out=leave_out)
             if len(self.question_owner) else np.full(len(self.keys), -np.inf)
         )
-        bm25 = self.lexical.scores(query)
+        bm25 = self.lexical.scores(query) if text_scores is None else text_scores
+        if question_scores is None and len(self.question_owner):
+            question_scores = self.question_scores(query)
         bm25_question = (
-            self._max_per_passage(self.question_lexical.scores(query).astype(np.float64), leave_out=leave_out)
-            if len(self.question_owner) else np.zeros(len(self.keys))
+            self._max_per_passage(question_scores, leave_out=leave_out)
+            if question_scores is not None else np.zeros(len(self.keys))
         )
         query_terms = self.analyze(query, query=True)
         named = mentioned_agents(query)
@@ -135,11 +148,13 @@ class Signals:
         query: str,
         vector: Sequence[float],
         keys: Sequence[str],
-        by_key: Mapping[str, IndexedPassage],
+        *,
+        text_scores: npt.NDArray[np.float32] | None = None,
+        question_scores: FloatMatrix | None = None,
     ) -> FloatMatrix:
-        position = {key: i for i, key in enumerate(self.keys)}
-        indices = [position[key] for key in keys]
-        found = self.candidates(query, np.asarray(vector, dtype=np.float64), indices)
+        indices = [self.position[key] for key in keys]
+        found = self.candidates(query, np.asarray(vector, dtype=np.float64), indices,
+                                text_scores=text_scores, question_scores=question_scores)
         return model.relevance(feature_matrix(found, wants_figure=wants_figure(query)))
 
 
@@ -202,6 +217,8 @@ def build_signals(
         question_vectors=np.vstack(vectors) if vectors else np.zeros((0, text_vectors.shape[1])),
         question_owner=np.asarray(owners, dtype=np.int64),
         question_texts=question_texts,
+        known_terms=frozenset(idf),
+        position={key: i for i, key in enumerate(keys)},
         lexical=LexicalIndex([lexical_text(p) for p in passages]),
         question_lexical=LexicalIndex(question_texts),
         terms=terms,

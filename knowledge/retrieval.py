@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 from pydantic import BaseModel, Field
@@ -271,13 +272,17 @@ class HybridRetriever:
         if mode != "bm25":
             vector = self._vector(query)
             dense = self._dense(snap, vector, depth, where_filter(agent_names, section_names), source)
+        # The same BM25 scores feed the first stage's lists and the second stage's signals: read them once.
+        text_scores = snap.lexical.scores(query) if mode != "dense" and source is None else None
         if mode != "dense":
-            lexical = self._bm25(snap, query, depth, allowed_keys, source)
+            lexical = self._bm25(snap, query, depth, allowed_keys, source, scores=text_scores)
         signals = _Signals(dense, lexical)
         if mode in ("dense", "bm25"):
             ranked = dense or lexical
             return [signals.hit(snap.by_key[key], score) for key, score in ranked[:k]]
-        asked = snap.signals.question_ranking(query, depth, allowed_keys) if snap.signals else []
+        question_scores = snap.signals.question_scores(query) if snap.signals else None
+        asked = snap.signals.question_ranking(question_scores, depth, allowed_keys) \
+            if snap.signals and question_scores is not None else []
         ranked = reciprocal_rank_fusion(
             [[key for key, _ in dense], [key for key, _ in lexical], [key for key, _ in asked]],
             k=self.fusion_k,
@@ -286,7 +291,8 @@ class HybridRetriever:
         if mode == "fused" or snap.reranker is None or snap.signals is None or vector is None:
             return [signals.hit(snap.by_key[key], score) for key, score in ranked[:k]]
         pool = ranked[: max(RERANK_DEPTH, k)]
-        relevance = snap.signals.relevance(snap.reranker, query, vector, [key for key, _ in pool], snap.by_key)
+        relevance = snap.signals.relevance(snap.reranker, query, vector, [key for key, _ in pool],
+                                           text_scores=text_scores, question_scores=question_scores)
         # The second stage re-orders the pool together with the first stage's order (fused by rank
         # again), not alone: on the development split either alone lost questions the other kept.
         by_relevance = sorted(range(len(pool)), key=lambda i: (-relevance[i], i))
@@ -322,11 +328,13 @@ class HybridRetriever:
         return found[:depth]
 
     def _bm25(
-        self, snap: _Snapshot, query: str, depth: int, allowed: set[str], source: str | None = None
+        self, snap: _Snapshot, query: str, depth: int, allowed: set[str], source: str | None = None,
+        *, scores: npt.NDArray[np.float32] | None = None,
     ) -> list[tuple[str, float]]:
         index_of, passages = (snap.lexical, snap.everything) if source is None else (
             snap.lexical_by_source[source], snap.passages[source])
-        scores = index_of.scores(query)
+        if scores is None:
+            scores = index_of.scores(query)
         order = np.argsort(-scores, kind="stable")
         found: list[tuple[str, float]] = []
         for index in order:

@@ -24,7 +24,7 @@ first (`correction`): it names no field, so only the stored values say which one
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -103,15 +103,24 @@ def interpret(
         return Reading(intent=intent, about="patient", update=update, injection=injection,
                        sentences=["patient"])
 
-    read = read_message(text, lambda sentence: _states_facts(extract_facts(sentence)))
-    readings = [_in_context(r, known_patient) for r in read]
+    # A message is read sentence by sentence and then as a whole; a one-sentence message (most of them)
+    # is the same text each time, so each distinct text is read once.
+    read_already: dict[str, FactUpdate] = {}
+
+    def facts(part: str) -> FactUpdate:
+        if part not in read_already:
+            read_already[part] = extract_facts(part)
+        return read_already[part]
+
+    read = read_message(text, lambda sentence: _states_facts(facts(sentence)))
+    readings = [_in_context(r, known_patient, facts) for r in read]
     about = overall(readings)
     # Facts come from the sentences about the patient, found in the message with the others blanked,
     # so a correction's "not 85" still sees the words before it in its own sentence.
     # Sentences stating nothing on their own stay too: "going w InO. plan 3 cycles" needs both.
-    update = extract_facts(blank_except(text, readings, ("patient", "neither"))) if about in ("patient", "both") \
+    update = facts(blank_except(text, readings, ("patient", "neither"))) if about in ("patient", "both") \
         else FactUpdate()
-    unclear = extract_facts(blank_except(text, readings, ("unclear",))) if any(
+    unclear = facts(blank_except(text, readings, ("unclear",))) if any(
         r.kind == "unclear" for r in readings) else FactUpdate()
     hypothetical = dict(update.hypothetical)
     update = update.model_copy(update={"hypothetical": {}})
@@ -133,12 +142,14 @@ def interpret(
     )
 
 
-def _in_context(reading: SentenceReading, known_patient: Mapping[str, Any]) -> SentenceReading:
+def _in_context(
+    reading: SentenceReading, known_patient: Mapping[str, Any], facts: Callable[[str], FactUpdate]
+) -> SentenceReading:
     """An unclear sentence is about the patient when the conversation already is, or when it lists
     several findings at once: nobody asks about patients in general by listing one patient's results."""
     if reading.kind != "unclear":
         return reading
-    several = len(extract_facts(reading.text).set) >= 2
+    several = len(facts(reading.text).set) >= 2
     if known_patient or several:
         return replace(reading, anchor=True)
     return reading
