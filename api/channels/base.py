@@ -27,6 +27,10 @@ from assistant.settings import Settings
 # Slack's and our generic webhook's replay window: a signed request older than this is refused.
 TIMESTAMP_TOLERANCE_SECONDS = 5 * 60
 
+# A button whose payload cannot carry its message (Telegram's callback data is 64 bytes at most)
+# carries "button:N" instead: the Nth of the reply's held buttons (``Held.buttons``).
+BUTTON_PREFIX = "button:"
+
 Outbound = dict[str, Any]
 """One platform API call's worth of reply (a message body), JSON-serialisable so a failed one is kept."""
 
@@ -95,6 +99,36 @@ class Inbound:
 
 
 @dataclass(frozen=True)
+class Held:
+    """What a reply keeps back for later, on the conversation's link: the parts a text message sends
+    on MORE (one each) and SOURCES (all), and the messages behind buttons whose payload is too small
+    to carry them (Telegram's 64-byte callback data), by position."""
+
+    more: tuple[Outbound, ...] = ()
+    sources: tuple[Outbound, ...] = ()
+    buttons: tuple[str, ...] = ()
+    paged: bool = False  # the reply was paged: MORE and SOURCES are answered from here
+
+    def to_json(self) -> str:
+        return json.dumps({"more": list(self.more), "sources": list(self.sources), "buttons": list(self.buttons),
+                           "paged": self.paged}, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> Held:
+        data = json.loads(text)
+        return cls(more=tuple(data.get("more", ())), sources=tuple(data.get("sources", ())),
+                   buttons=tuple(data.get("buttons", ())), paged=bool(data.get("paged")))
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A reply as the platform shows it: the messages sent now, and what is held for later."""
+
+    now: list[Outbound]
+    held: Held | None = None
+
+
+@dataclass(frozen=True)
 class Parsed:
     messages: tuple[Inbound, ...] = ()
     # A response given at once with nothing for the engine (Slack's url_verification, a help text).
@@ -129,6 +163,15 @@ class Channel(ABC):
         """The reply as platform messages; the default is plain text every platform can show."""
         return [{"text": part} for part in render.plain_parts(response, limit=4096)]
 
+    def render_reply(self, message: Inbound, response: ChatResponse) -> Rendered:
+        """The reply to ``message``: what is sent now and what is held for MORE, SOURCES and buttons.
+        Platforms that page or carry buttons override this; the rest send all of ``render`` now."""
+        return Rendered(now=self.render(response))
+
+    def notice(self, message: Inbound, text: str) -> Outbound:
+        """A short plain message in the platform's shape ("That was the whole answer.")."""
+        return {"text": text}
+
     def deliver(self, message: Inbound, outbound: Outbound) -> None:
         """Send one rendered message; raise DeliveryError on failure."""
         raise NotImplementedError(f"{self.name} replies in the webhook response")
@@ -137,8 +180,8 @@ class Channel(ABC):
         """The webhook's response when the answer follows later."""
         return JSONResponse({"ok": True})
 
-    def reply(self, answered: list[tuple[Inbound, ChatResponse]]) -> Response:
-        """The webhook's response carrying the answer (channels with ``replies_later = False``)."""
+    def reply(self, answered: list[tuple[Inbound, list[Outbound]]]) -> Response:
+        """The webhook's response carrying the rendered answers (channels with ``replies_later = False``)."""
         raise NotImplementedError(f"{self.name} replies through its API")
 
     def on_duplicate(self, request: WebhookRequest) -> None:

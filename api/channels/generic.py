@@ -16,7 +16,9 @@ from api.channels.base import (
     BadPayload,
     Channel,
     Inbound,
+    Outbound,
     Parsed,
+    Rendered,
     Unauthorized,
     WebhookRequest,
     all_set,
@@ -80,10 +82,14 @@ class GenericChannel(Channel):
     def on_duplicate(self, request: WebhookRequest) -> None:
         raise Unauthorized("message id or signature seen before")
 
-    def reply(self, answered: list[tuple[Inbound, ChatResponse]]) -> Response:
-        message, response = answered[0]
+    def render_reply(self, message: Inbound, response: ChatResponse) -> Rendered:
+        """The whole answer as one JSON body: the caller's own code arranges it."""
         reply = GenericReply(
             conversation_id=message.conversation, session_id=response.session_id, answer=response.answer,
             text=render.plain_text(response), citations=response.citations, quiz=response.quiz,
         )
-        return JSONResponse(reply.model_dump(mode="json"))
+        return Rendered(now=[reply.model_dump(mode="json")])
+
+    def reply(self, answered: list[tuple[Inbound, list[Outbound]]]) -> Response:
+        _, outbounds = answered[0]
+        return JSONResponse(outbounds[0])

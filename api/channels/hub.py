@@ -1,7 +1,8 @@
 """Runs a channel's messages through the chat engine: one conversation, one session.
 
 The hub owns what is common to every platform: deduplication, the conversation-to-session link,
-quiz replies by number, the engine call, and delivery with retries. Platforms that are answered
+quiz replies by number, buttons, the MORE and SOURCES of a paged reply (sent from what the link
+holds, with no engine turn), the engine call, and delivery with retries. Platforms that are answered
 later go through the inbox and outbox (``api.channels.outbox``): the message is kept before the
 webhook is acknowledged, and the turn, the link and the reply messages are written in one
 transaction, so a worker that dies at any point loses nothing and sends nothing twice.
@@ -21,9 +22,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.channels.base import Channel, Inbound, WebhookRequest
+from api.channels.base import BUTTON_PREFIX, Channel, Held, Inbound, Outbound, Rendered, WebhookRequest
 from api.channels.delivery import RetryPolicy, scrub_logs, with_retry
-from api.channels.links import ChannelLinks, save_link
+from api.channels.layout import held_word
+from api.channels.links import ChannelLinks, Link, save_link
 from api.channels.outbox import InboxItem, LeaseLost, Outbox, OutboxItem
 from api.channels.registry import build_channels
 from api.channels.worker import InProcessWorker
@@ -41,6 +43,9 @@ log = logging.getLogger("rrall.channels")
 
 APOLOGY = "Sorry, I could not answer that just now. Please send your question again in a minute."
 _CHOICE = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
+_BUTTON = re.compile("^" + re.escape(BUTTON_PREFIX) + r"(\d{1,2})$")
+NOTHING_MORE = "That was the whole answer. Reply SOURCES for its references, or ask your next question."
+NO_SOURCES = "The last answer cited no sources."
 _LOCK_STRIPES = 64
 
 
@@ -60,6 +65,29 @@ def quiz_choice(text: str, quiz: QuizCard | None) -> str:
         return text
     number = int(match.group(1))
     return quiz.options[number - 1].key if 1 <= number <= len(quiz.options) else text
+
+
+def pressed(text: str, link: Link | None) -> str:
+    """What the user chose: a quiz option by number, a button by its held message, or the text as typed."""
+    button = _BUTTON.match(text.strip())
+    held = link.held if link else None
+    if button is not None and held is not None and 1 <= int(button.group(1)) <= len(held.buttons):
+        return held.buttons[int(button.group(1)) - 1]
+    return quiz_choice(text, link.quiz if link else None)
+
+
+def held_reply(channel: Channel, message: Inbound, link: Link | None) -> tuple[list[Outbound], Held] | None:
+    """MORE or SOURCES after a paged reply: the next held part, or the references, and what stays held.
+    None when the message is anything else (or the last reply was not paged): the engine answers it."""
+    held = link.held if link else None
+    word = held_word(message.text)
+    if held is None or not held.paged or word is None:
+        return None
+    if word == "more":
+        if not held.more:
+            return [channel.notice(message, NOTHING_MORE)], held
+        return [held.more[0]], Held(more=held.more[1:], sources=held.sources, buttons=held.buttons, paged=True)
+    return (list(held.sources) or [channel.notice(message, NO_SOURCES)]), held
 
 
 def _apology() -> ChatResponse:
@@ -139,22 +167,29 @@ class ChannelHub:
     def _stripe(self, channel: Channel, message: Inbound) -> threading.Lock:
         return self._conversation_locks[zlib.crc32(f"{channel.name}:{message.conversation}".encode()) % _LOCK_STRIPES]
 
-    def _respond(self, channel: Channel, message: Inbound) -> ChatResponse:
+    def _respond(self, channel: Channel, message: Inbound, link: Link | None) -> ChatResponse:
         engine = self._engine()
-        link = self.links.get(channel.name, message.conversation)
-        text = quiz_choice(message.text.strip() or "help", link.quiz if link else None)[:MESSAGE_MAX_CHARS]
+        text = pressed(message.text.strip() or "help", link)[:MESSAGE_MAX_CHARS]
         try:
             return engine.respond(text, link.session_id if link else self._open(channel, message))
         except SessionNotFound:  # the session expired: this conversation starts a new one
             return engine.respond(text, self._open(channel, message))
 
-    def answer(self, channel: Channel, message: Inbound) -> ChatResponse:
-        """The answer for a channel that replies in the webhook's response (the link is saved at once)."""
+    def answer(self, channel: Channel, message: Inbound) -> list[Outbound]:
+        """The reply for a channel that answers in the webhook's response (the link is saved at once)."""
+        owner = platform_owner(channel.name, message.conversation)
         with self._stripe(channel, message):
-            response = self._respond(channel, message)
+            link = self.links.get(channel.name, message.conversation)
+            if link is not None and (held := held_reply(channel, message, link)) is not None:
+                outbounds, kept = held
+                self.links.save(channel.name, message.conversation, session_id=link.session_id, quiz=link.quiz,
+                                owner=owner, held=kept)
+                return outbounds
+            response = self._respond(channel, message, link)
+            rendered = channel.render_reply(message, response)
             self.links.save(channel.name, message.conversation, session_id=response.session_id, quiz=response.quiz,
-                            owner=platform_owner(channel.name, message.conversation))
-        return response
+                            owner=owner, held=rendered.held)
+        return rendered.now
 
     def _open(self, channel: Channel, message: Inbound) -> str:
         """A new session for the conversation, owned by it and carrying its tutor learner (progress
@@ -163,8 +198,8 @@ class ChannelHub:
         owner = platform_owner(channel.name, message.conversation)
         return self.state.store.create(owner=owner, state={LEARNER_KEY: learner}).id
 
-    def safe_answer(self, channel: Channel, message: Inbound) -> ChatResponse:
-        """The engine's answer, or an apology when it failed (the message is kept, not lost)."""
+    def safe_answer(self, channel: Channel, message: Inbound) -> list[Outbound]:
+        """The rendered answer, or an apology when it failed (the message is kept, not lost)."""
         try:
             return self.answer(channel, message)
         except Exception as exc:
@@ -174,7 +209,7 @@ class ChannelHub:
                 self.outbox.keep_unanswered(channel.name, message, repr(exc))
             except Exception:  # the database is down too: the ERROR line above is what remains
                 log.exception("could not keep the unanswered %s message", channel.name)
-            return _apology()
+            return channel.render_reply(message, _apology()).now
 
     def process(self, item: InboxItem) -> list[int]:
         """Answer one claimed inbox message: the turn, the link, the reply messages and the inbox row's
@@ -184,29 +219,37 @@ class ChannelHub:
             return []
         message = item.message
         store = self.state.store
+        owner = platform_owner(channel.name, message.conversation)
         with self._stripe(channel, message):
             error: str | None = None
+            link = self.links.get(channel.name, message.conversation)
+            held = held_reply(channel, message, link)
             with store.deferred() as batch:
-                try:
-                    response = self._respond(channel, message)
-                except NotReady:
-                    self.outbox.release("answer", item.id)
-                    return []
-                except Exception as exc:
-                    log.error("could not answer %s conversation %s: %s", channel.name, message.conversation,
-                              type(exc).__name__, exc_info=True)
-                    batch.turns.clear()
-                    response, error = _apology(), repr(exc)
-            outbounds = channel.render(response)
+                if held is not None and link is not None:  # MORE or SOURCES: no engine turn
+                    rendered = Rendered(now=held[0], held=held[1])
+                    session_id, quiz = link.session_id, link.quiz
+                else:
+                    try:
+                        response = self._respond(channel, message, link)
+                    except NotReady:
+                        self.outbox.release("answer", item.id)
+                        return []
+                    except Exception as exc:
+                        log.error("could not answer %s conversation %s: %s", channel.name, message.conversation,
+                                  type(exc).__name__, exc_info=True)
+                        batch.turns.clear()
+                        response, error = _apology(), repr(exc)
+                    rendered = channel.render_reply(message, response)
+                    session_id, quiz = response.session_id, response.quiz
             queued: list[int] = []
 
             def also(db: Session) -> None:
                 if error is None:
-                    owner = platform_owner(channel.name, message.conversation)
-                    save_link(db, channel.name, message.conversation, session_id=response.session_id,
-                              quiz=response.quiz, owner=owner)
-                    add_entry(db, owner, "continue", "session", response.session_id)
-                queued.extend(self.outbox.answered(db, item, outbounds, error=error))
+                    save_link(db, channel.name, message.conversation, session_id=session_id, quiz=quiz, owner=owner,
+                              held=rendered.held)
+                    if held is None:
+                        add_entry(db, owner, "continue", "session", session_id)
+                queued.extend(self.outbox.answered(db, item, rendered.now, error=error))
 
             try:
                 store.commit(batch, also)

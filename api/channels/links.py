@@ -1,6 +1,7 @@
 """What the channels keep in SQL (tables in assistant.db.tables), on the session store's engine, so workers agree.
 
-- ``channel_links``: a platform conversation -> its assistant session, and the last quiz card shown;
+- ``channel_links``: a platform conversation -> its assistant session, the last quiz card shown, and
+  what the last reply held back (MORE, SOURCES, button messages);
 - ``channel_seen``: event and message ids already taken, so a retried webhook is answered once;
 (the inbox and outbox of messages and replies are in ``api.channels.outbox``).
 """
@@ -16,6 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.channels.base import Held
 from assistant.answer import QuizCard
 from assistant.db.migrate import ensure_schema
 from assistant.db.tables import LinkRow, SeenRow
@@ -34,18 +36,20 @@ def channel_key(text: str) -> str:
 class Link:
     session_id: str
     quiz: QuizCard | None
+    held: Held | None = None
 
 
 def save_link(db: Session, platform: str, conversation: str, *, session_id: str, quiz: QuizCard | None,
-              owner: str) -> None:
+              owner: str, held: Held | None = None) -> None:
     """Link a conversation to its session in the caller's transaction (a turn and its link commit together)."""
     quiz_json = quiz.model_dump_json() if quiz is not None else None
+    held_json = held.to_json() if held is not None else None
     row = db.get(LinkRow, (platform, channel_key(conversation)), with_for_update=True)
     if row is None:
         db.add(LinkRow(platform=platform, conversation=channel_key(conversation), session_id=session_id,
-                       quiz_json=quiz_json, owner=owner))
+                       quiz_json=quiz_json, held_json=held_json, owner=owner))
     else:
-        row.session_id, row.quiz_json, row.updated_at = session_id, quiz_json, _now()
+        row.session_id, row.quiz_json, row.held_json, row.updated_at = session_id, quiz_json, held_json, _now()
 
 
 class ChannelLinks:
@@ -59,18 +63,20 @@ class ChannelLinks:
             if row is None:
                 return None
             quiz = QuizCard.model_validate_json(row.quiz_json) if row.quiz_json else None
-            return Link(session_id=row.session_id, quiz=quiz)
+            held = Held.from_json(row.held_json) if row.held_json else None
+            return Link(session_id=row.session_id, quiz=quiz, held=held)
 
     def save(self, platform: str, conversation: str, *, session_id: str, quiz: QuizCard | None,
-             owner: str = "local") -> None:
+             owner: str = "local", held: Held | None = None) -> None:
         try:
-            self._save(platform, conversation, session_id=session_id, quiz=quiz, owner=owner)
+            self._save(platform, conversation, session_id=session_id, quiz=quiz, owner=owner, held=held)
         except IntegrityError:  # another worker linked this new conversation first: update its row
-            self._save(platform, conversation, session_id=session_id, quiz=quiz, owner=owner)
+            self._save(platform, conversation, session_id=session_id, quiz=quiz, owner=owner, held=held)
 
-    def _save(self, platform: str, conversation: str, *, session_id: str, quiz: QuizCard | None, owner: str) -> None:
+    def _save(self, platform: str, conversation: str, *, session_id: str, quiz: QuizCard | None, owner: str,
+              held: Held | None) -> None:
         with self._sessions.begin() as db:
-            save_link(db, platform, conversation, session_id=session_id, quiz=quiz, owner=owner)
+            save_link(db, platform, conversation, session_id=session_id, quiz=quiz, owner=owner, held=held)
 
     def claim(self, platform: str, event_id: str) -> bool:
         """True the first time an id is seen (by any worker), False for every repeat."""

@@ -209,7 +209,18 @@ class Outbox:
         return [int(text)] if text.isdigit() else []
 
     def failed(self, row_id: int, error: str) -> None:
-        self._end(row_id, status="failed", error=error[:2000])
+        """Mark a reply message failed for good, and the parts of the same reply after it with it: sent
+        alone they would arrive without it (a reply's details without its bottom line). ``assistant
+        deliveries retry`` sends them again, in order."""
+        with self._sessions.begin() as db:
+            row = db.get(OutboxRow, row_id)
+            db.execute(update(OutboxRow).where(OutboxRow.id == row_id)
+                       .values(lease_holder=None, lease_until=None, status="failed", error=error[:2000]))
+            if row is not None and row.inbox_id is not None:
+                db.execute(update(OutboxRow).where(
+                    OutboxRow.inbox_id == row.inbox_id, OutboxRow.part > row.part, OutboxRow.status == "pending",
+                    OutboxRow.lease_holder.is_(None),
+                ).values(status="failed", error="an earlier part of this reply was not delivered"))
 
     def _end(self, row_id: int, **values: Any) -> None:
         with self._sessions.begin() as db:

@@ -2,8 +2,8 @@
 
 The engine writes a small Markdown subset: ``**bold**``, ``_italic_``, ``- `` bullets, links. Each
 platform gets a ``Style`` that says how to escape text and mark bold, italic and links; plain text
-is the style every platform can fall back to. Long answers are split on paragraph boundaries, and
-SMS answers are shortened by dropping detail, never by cutting a quiz or a citation.
+is the style every platform can fall back to. Long answers are split on paragraph boundaries; text
+messages are paged instead (``api.channels.pages``), their findings shrunk to one line each.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.answer import MARKER, ChatResponse, Citation, QuizCard, markers_in, strip_review_refs
-from assistant.compose import AGENT_NAMES, SEVERITY_MARK
+from assistant.compose import AGENT_NAMES
 from assistant.currency import format_source
 from knowledge.pack import default_pack
 
@@ -27,7 +27,7 @@ _INLINE = re.compile(
 )
 _BULLET = re.compile(r"^\s*[-*•]\s+")
 _HEADING = re.compile(r"^#{1,6}\s+")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(])")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(])")
 # A trial name short enough to stand as a label ("TOWER", "INO-VATE", "ELIANA"); long descriptions
 # such as "pediatric InO series (retrospective and prospective)" fall back to author and year.
 _TRIAL_NAME = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,15}$")
@@ -139,17 +139,6 @@ def sources_markdown(citations: Sequence[Citation], *, heading: str = "**Sources
     return heading + "\n" + "\n".join(lines)
 
 
-def compact_sources(citations: Sequence[Citation], markers: Sequence[int]) -> str:
-    """One line for SMS: 'Sources: [1] TOWER (Kantarjian 2017); [2] ...', only markers still shown."""
-    kept = [c for c in citations if c.marker in set(markers)]
-    return "Sources: " + "; ".join(_compact(c) for c in kept) if kept else ""
-
-
-def _compact(citation: Citation) -> str:
-    link = f" {citation.url}" if citation.source == "updates" and citation.url else ""
-    return f"[{citation.marker}] {short_reference(citation)}{link}"
-
-
 def quiz_markdown(quiz: QuizCard | None, answer: str = "") -> str:
     """A quiz card as a numbered list; the user replies with the number."""
     if quiz is None:
@@ -203,7 +192,7 @@ def _pieces(text: str, joiner: str, style: Style, limit: int) -> Iterator[tuple[
     if len(rendered) <= limit:
         yield joiner, rendered
         return
-    for splitter, inner in ((lambda t: t.split("\n"), "\n"), (_SENTENCE_END.split, " "), (str.split, " ")):
+    for splitter, inner in ((lambda t: t.split("\n"), "\n"), (SENTENCE_END.split, " "), (str.split, " ")):
         parts = [p for p in splitter(text) if p.strip()]
         if len(parts) > 1:
             for i, part in enumerate(parts):
@@ -215,43 +204,14 @@ def _pieces(text: str, joiner: str, style: Style, limit: int) -> Iterator[tuple[
         yield (joiner if i == 0 else ""), block(text[i:i + step], style)
 
 
-def fit_plain(response: ChatResponse, *, limit: int) -> str:
-    """Plain text of at most ``limit`` characters (SMS), citations as short references.
-
-    Detail goes first: each finding shrinks to its rule's one-line summary (or its first sentence),
-    then notes are dropped; only then is the answer cut at a sentence. The quiz and the sources of
-    every marker still shown are always kept.
-    """
-    tail = styled(quiz_markdown(response.quiz, response.answer), PLAIN)
-    candidates = list(_shorter_answers(response))
-    for candidate in candidates:
-        text = _with_sources(styled(candidate, PLAIN), tail, response.citations)
-        if len(text) <= limit:
-            return text
-    kept = ""
-    for line in styled(candidates[-1], PLAIN).split("\n"):
-        for i, sentence in enumerate(_SENTENCE_END.split(line)):
-            candidate = kept + ((" " if i else "\n") if kept else "") + sentence
-            if len(_with_sources(candidate + " [...]", tail, response.citations)) > limit:
-                return _with_sources(kept.rstrip() + " [...]", tail, response.citations)[:limit]
-            kept = candidate
-    return _with_sources(kept, tail, response.citations)[:limit]
-
-
-def _with_sources(body: str, tail: str, citations: Sequence[Citation]) -> str:
-    sources = compact_sources(citations, markers_in(body + tail))
-    return "\n\n".join(p for p in (body, tail, sources) if p)
-
-
-_FINDING = re.compile(r"^- (?:\*\*)?(?P<mark>\w+)(?:\*\*)? \((?P<code>[A-Z0-9_]+)\): (?P<text>.*)$")
-
-
-def _shorter_answers(response: ChatResponse) -> Iterator[str]:
-    yield response.answer
-    summaries = _summaries(response.assessment)
+def brief_findings(markdown: str, assessment: dict[str, Any] | None) -> str:
+    """The details with each finding shrunk to its rule's one-line summary (at most 140 characters, the
+    same line a CDS card shows) or, without one, its first sentence; read on a phone, fifteen text
+    messages of full findings would not be. The markers each finding carried stay on it."""
+    summaries = _summaries(assessment)
     agent = ""
     lines = []
-    for line in response.answer.split("\n"):
+    for line in markdown.split("\n"):
         agent = next((a for a, name in AGENT_NAMES.items() if line.startswith(f"**{name}**")), agent)
         finding = _FINDING.match(line)
         if finding is None:
@@ -261,14 +221,10 @@ def _shorter_answers(response: ChatResponse) -> Iterator[str]:
         summary = summaries.get((agent, finding["code"])) or _first_sentence(finding["text"])
         lines.append(f"- {finding['mark']} ({finding['code']}): {strip_review_refs(MARKER.sub('', summary)).strip()} "
                      f"{tags}".rstrip())
-    yield "\n".join(lines)
-    note = f"- {SEVERITY_MARK['info']} ("
-    lines = [line for line in lines if not line.startswith(note)]
-    yield "\n".join(lines)
-    if any(line.startswith("- Since the review: ") for line in lines):
-        # The dated "Since the review" lines stay; the updates' detail and the note under them go.
-        detail = ("- After the review (", "- The review (2020): ", "- Approved after the review: ")
-        yield "\n".join(line for line in lines if not line.startswith(detail))
+    return "\n".join(lines)
+
+
+_FINDING = re.compile(r"^- (?:\*\*)?(?P<mark>\w+)(?:\*\*)? \((?P<code>[A-Z0-9_]+)\): (?P<text>.*)$")
 
 
 def _summaries(assessment: dict[str, Any] | None) -> dict[tuple[str, str], str]:
@@ -281,4 +237,4 @@ def _summaries(assessment: dict[str, Any] | None) -> dict[tuple[str, str], str]:
 
 
 def _first_sentence(line: str) -> str:
-    return _SENTENCE_END.split(line, maxsplit=1)[0]
+    return SENTENCE_END.split(line, maxsplit=1)[0]

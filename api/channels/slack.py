@@ -6,12 +6,18 @@ the answer posted in the thread with ``chat.postMessage`` (or, for the slash com
 command's ``response_url``). Slack resends an event with ``X-Slack-Retry-Num`` when it got no 2xx in
 three seconds: the event id makes sure it is answered once; the same event without that header is
 a replay and gets 401.
+
+Replies are Block Kit (``api.channels.blocks``): the bottom line first with buttons for the quiz's
+options and the suggested follow-ups, then the details and sources. A pressed button arrives at the
+same signed endpoint as an interactivity payload (``payload=`` form field, ``block_actions``) and is
+answered as if its value had been typed in the conversation the button sits in.
 """
 
 from __future__ import annotations
 
 import hashlib
 import html
+import json
 import re
 from typing import Any
 from urllib.error import URLError
@@ -36,12 +42,12 @@ from api.channels.base import (
     object_field,
     text_field,
 )
+from api.channels.blocks import slack_messages
+from api.channels.layout import layout
 from assistant.answer import ChatResponse
 from assistant.compose import HELP
 from assistant.settings import Settings
 
-# Slack shows up to 40,000 characters but advises keeping a message's text under 4,000.
-MESSAGE_LIMIT = 3900
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 _LINK = re.compile(r"<(https?://[^>|]+)(?:\|([^>]*))?>")
 _ACK = "Looking into it; the answer follows here (only you can see it)."
@@ -81,8 +87,43 @@ class SlackChannel(Channel):
 
     def parse(self, request: WebhookRequest) -> Parsed:
         if "application/x-www-form-urlencoded" in (request.header("content-type") or ""):
+            form = {k: v[-1] for k, v in request.form().items()}
+            if "payload" in form:  # a button pressed (interactivity is signed like events)
+                try:
+                    payload = json.loads(form["payload"])
+                except ValueError as exc:
+                    raise BadPayload("payload is not JSON") from exc
+                if not isinstance(payload, dict):
+                    raise BadPayload("payload must be a JSON object")
+                return self.parse_interaction(payload)
             return self._slash_command(request)
         return self.parse_event(request.json_object())
+
+    def parse_interaction(self, payload: dict[str, Any]) -> Parsed:
+        """A ``block_actions`` payload: the pressed button's value, in the conversation of the message
+        it sits on (the thread, the DM, or the slash command's private reply)."""
+        if payload.get("type") != "block_actions":
+            return Parsed()  # view submissions, shortcuts: not offered, nothing to answer
+        actions = payload.get("actions")
+        if not isinstance(actions, list) or not actions or not isinstance(actions[0], dict):
+            raise BadPayload("block_actions needs actions")
+        value = text_field(actions[0], "value")
+        team = str(_optional_object(payload, "team").get("id") or "")
+        channel = text_field(object_field(payload, "channel"), "id")
+        user = text_field(object_field(payload, "user"), "id")
+        trigger = text_field(payload, "trigger_id")
+        container = _optional_object(payload, "container")
+        if container.get("is_ephemeral") and isinstance(payload.get("response_url"), str):
+            return Parsed(messages=(Inbound(
+                conversation=f"{team}:{channel}:{user}:slash", text=value, event_id=f"action:{trigger}",
+                reply_to={"response_url": payload["response_url"], "channel": channel, "interaction": True},
+            ),))
+        message = _optional_object(payload, "message")
+        thread = message.get("thread_ts")
+        return Parsed(messages=(Inbound(
+            conversation=f"{team}:{channel}" + (f":{thread}" if thread else ""), text=value,
+            event_id=f"action:{trigger}", reply_to={"channel": channel, "thread_ts": thread, "interaction": True},
+        ),))
 
     def parse_event(self, data: dict[str, Any]) -> Parsed:
         """An Events API body, as the webhook receives it or as a Socket Mode envelope carries it."""
@@ -130,26 +171,29 @@ class SlackChannel(Channel):
             raise Unauthorized("event id seen before and the request is not a Slack retry")
 
     def acknowledge(self, request: WebhookRequest, accepted: list[Inbound]) -> Response:
+        if any(m.reply_to.get("interaction") for m in accepted):
+            return Response(status_code=200)  # Slack wants an empty 200 for a button within 3 seconds
         if any("response_url" in m.reply_to for m in accepted):
             return JSONResponse({"response_type": "ephemeral", "text": _ACK})
         headers = {"X-Slack-No-Retry": "1"} if request.header("x-slack-retry-num") else None
         return Response(status_code=200, headers=headers)
 
     def render(self, response: ChatResponse) -> list[Outbound]:
-        text = render.answer_markdown(response)
-        return [{"text": part} for part in render.split_message(text, render.SLACK, MESSAGE_LIMIT)]
+        return slack_messages(layout(response))
 
     def deliver(self, message: Inbound, outbound: Outbound) -> None:
         try:
             if "response_url" in message.reply_to:
                 sent = WebhookClient(message.reply_to["response_url"], timeout=10).send(
-                    text=outbound["text"], response_type="ephemeral")
+                    text=outbound["text"], blocks=outbound.get("blocks"), response_type="ephemeral",
+                    replace_original=False)
                 if sent.status_code != 200:
                     raise DeliveryError(f"response_url answered HTTP {sent.status_code}",
                                         retryable=sent.status_code >= 500 or sent.status_code == 429)
                 return
             self._client.chat_postMessage(channel=message.reply_to["channel"], thread_ts=message.reply_to["thread_ts"],
-                                          text=outbound["text"], mrkdwn=True, unfurl_links=False)
+                                          text=outbound["text"], blocks=outbound.get("blocks"), mrkdwn=True,
+                                          unfurl_links=False)
         except SlackApiError as exc:
             status = exc.response.status_code
             retry_after = exc.response.headers.get("Retry-After") or exc.response.headers.get("retry-after")
@@ -158,6 +202,11 @@ class SlackChannel(Channel):
                                 retry_after=float(retry_after) if retry_after else None) from exc
         except (URLError, OSError) as exc:
             raise DeliveryError(f"Slack unreachable: {type(exc).__name__}", retryable=True) from exc
+
+
+def _optional_object(data: dict[str, Any], name: str) -> dict[str, Any]:
+    value = data.get(name)
+    return value if isinstance(value, dict) else {}
 
 
 def _is_question(event: dict[str, Any], data: dict[str, Any]) -> bool:

@@ -60,7 +60,9 @@ class SlackSocketConnection:
             parsed = self.channel.parse_command(payload, fallback_id=fallback)
         elif request.type == "events_api":
             parsed = self.channel.parse_event(payload)
-        else:  # interactive payloads and others: acknowledged, nothing to answer yet
+        elif request.type == "interactive":  # a button pressed
+            parsed = self.channel.parse_interaction(payload)
+        else:
             parsed = None
         # Acknowledge first: Slack redelivers an envelope that is not acknowledged within seconds. A
         # slash command's help text goes back in the acknowledgement, as the webhook's HTTP response does.

@@ -5,7 +5,8 @@ with PyJWT against the signing keys at ``RRALL_TEAMS_JWKS_URL`` (issuer, audienc
 and its ``serviceurl`` claim must name the activity's ``serviceUrl``, since our own bearer token is
 sent there. Outbound: the bot's token comes from msal (Microsoft's maintained identity library:
 client-credentials with a secret or a certificate, token caching and refresh), then
-``POST {serviceUrl}/v3/conversations/{id}/activities/{activityId}``, the assessment as an Adaptive Card.
+``POST {serviceUrl}/v3/conversations/{id}/activities/{activityId}``, the reply as one Adaptive Card
+(``api.channels.cards``) with a short text fallback.
 
 Why msal and not the Microsoft 365 Agents SDK packages (microsoft-agents-hosting-core and
 -authentication-msal, the archived SDK's successor): their token side is this same msal call, and
@@ -29,7 +30,6 @@ import msal
 import requests
 from starlette.responses import Response
 
-from api.channels import render
 from api.channels.base import (
     Channel,
     DeliveryError,
@@ -42,7 +42,8 @@ from api.channels.base import (
     object_field,
     text_field,
 )
-from api.channels.cards import assessment_card, quiz_card
+from api.channels.cards import answer_card, fallback_text
+from api.channels.layout import layout
 from assistant.answer import ChatResponse
 from assistant.settings import Settings
 
@@ -116,14 +117,12 @@ class TeamsChannel(Channel):
         return Response(status_code=202)
 
     def render(self, response: ChatResponse) -> list[Outbound]:
-        quiz = quiz_card(response.quiz)  # its buttons carry the choices, so the text need not
-        attachments = [card for card in (assessment_card(response), quiz) if card]
-        activity: dict[str, Any] = {"type": "message", "textFormat": "markdown",
-                                    "text": render.answer_markdown(response, with_quiz=quiz is None)}
-        if attachments:
-            activity["attachments"] = [{"contentType": "application/vnd.microsoft.card.adaptive", "content": c}
-                                       for c in attachments]
-        return [activity]
+        """One card and no text beside it (Teams would show both); ``summary`` is what a notification
+        shows, the card's own fallback text what a client without cards does."""
+        shaped = layout(response)
+        card = answer_card(shaped)
+        return [{"type": "message", "summary": fallback_text(shaped)[:200],
+                 "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive", "content": card}]}]
 
     def deliver(self, message: Inbound, outbound: Outbound) -> None:
         to = message.reply_to

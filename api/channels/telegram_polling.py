@@ -60,7 +60,7 @@ class TelegramPolling:
             while not self._stop.is_set():
                 try:
                     updates = await bot.get_updates(offset=offset, timeout=self.timeout,
-                                                    allowed_updates=["message"])
+                                                    allowed_updates=["message", "callback_query"])
                 except (NetworkError, Conflict, TelegramError) as exc:
                     log.warning("getUpdates failed: %s", type(exc).__name__, extra={"platform": "telegram"})
                     await asyncio.sleep(_RETRY_SECONDS)

@@ -2,8 +2,9 @@
 
 Twilio signs the full public URL plus the sorted form parameters (``X-Twilio-Signature``), checked
 with twilio's RequestValidator. Behind a proxy the URL Twilio called is not the one uvicorn sees,
-so ``RRALL_PUBLIC_BASE_URL`` is used when set. Answers are plain text within 1,600 characters, with
-citations as short references: ``[1] TOWER (Kantarjian 2017)``.
+so ``RRALL_PUBLIC_BASE_URL`` is used when set. A reply is the bottom line and at most one question in
+three SMS segments (GSM-7 only, so a stray symbol cannot turn it into 67-character UCS-2 segments), or
+480 characters on WhatsApp; MORE and SOURCES send the rest (``api.channels.pages``).
 """
 
 from __future__ import annotations
@@ -12,12 +13,22 @@ from starlette.responses import Response
 from twilio.request_validator import RequestValidator  # type: ignore[import-untyped]
 from twilio.twiml.messaging_response import MessagingResponse  # type: ignore[import-untyped]
 
-from api.channels import render
-from api.channels.base import BadPayload, Channel, Inbound, Parsed, Unauthorized, WebhookRequest, all_set
+from api.channels.base import (
+    BadPayload,
+    Channel,
+    Inbound,
+    Outbound,
+    Parsed,
+    Rendered,
+    Unauthorized,
+    WebhookRequest,
+    all_set,
+)
+from api.channels.pages import SMS, WHATSAPP_TEXT, Surface, paged_reply
 from assistant.answer import ChatResponse
 from assistant.settings import Settings
 
-# Twilio's limit for one message body; longer ones are refused (error 21617).
+# Twilio's limit for one message body; longer ones are refused (error 21617). Our pages stay far below.
 MESSAGE_LIMIT = 1600
 
 
@@ -68,8 +79,24 @@ class TwilioChannel(Channel):
         return Parsed(messages=(Inbound(conversation=sender, text=form["Body"], event_id=sid,
                                         reply_to={"to": sender, "from": form.get("To", "")}),))
 
-    def reply(self, answered: list[tuple[Inbound, ChatResponse]]) -> Response:
+    def render(self, response: ChatResponse) -> list[Outbound]:
+        return paged_reply(response, SMS).now
+
+    def render_reply(self, message: Inbound, response: ChatResponse) -> Rendered:
+        return paged_reply(response, surface(message))
+
+    def notice(self, message: Inbound, text: str) -> Outbound:
+        return {"text": surface(message).prepare(text)}
+
+    def reply(self, answered: list[tuple[Inbound, list[Outbound]]]) -> Response:
         twiml = MessagingResponse()
-        for _, response in answered:
-            twiml.message(render.fit_plain(response, limit=MESSAGE_LIMIT))
+        for _, outbounds in answered:
+            for outbound in outbounds:
+                twiml.message(outbound["text"])
         return Response(content=str(twiml), media_type="application/xml")
+
+
+def surface(message: Inbound) -> Surface:
+    """WhatsApp through Twilio is not cut into SMS segments and shows any character."""
+    return WHATSAPP_TEXT if message.conversation.startswith("whatsapp:") else SMS
+

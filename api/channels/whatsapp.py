@@ -14,7 +14,6 @@ from typing import Any
 import httpx
 from starlette.responses import PlainTextResponse, Response
 
-from api.channels import render
 from api.channels.base import (
     BadPayload,
     Channel,
@@ -22,14 +21,17 @@ from api.channels.base import (
     Inbound,
     Outbound,
     Parsed,
+    Rendered,
     WebhookRequest,
     all_set,
     hmac_sha256_hex,
     require_signature,
 )
+from api.channels.pages import WHATSAPP_TEXT, paged_reply
 from assistant.answer import ChatResponse
 from assistant.settings import Settings
 
+# The Cloud API's limit for a text body; our pages keep to WHATSAPP_LIMIT, far below it.
 MESSAGE_LIMIT = 4096
 
 
@@ -78,8 +80,11 @@ class WhatsAppChannel(Channel):
         return Parsed(messages=tuple(messages))
 
     def render(self, response: ChatResponse) -> list[Outbound]:
-        text = render.answer_markdown(response)
-        return [{"text": part} for part in render.split_message(text, render.WHATSAPP, MESSAGE_LIMIT)]
+        return paged_reply(response, WHATSAPP_TEXT).now
+
+    def render_reply(self, message: Inbound, response: ChatResponse) -> Rendered:
+        """Read on a phone: the bottom line and one question now; MORE and SOURCES send the rest."""
+        return paged_reply(response, WHATSAPP_TEXT)
 
     def deliver(self, message: Inbound, outbound: Outbound) -> None:
         url = f"{self.settings.whatsapp_api_url.rstrip('/')}/{message.reply_to['phone_number_id']}/messages"

@@ -116,7 +116,8 @@ class QuestionRow(Base):
 
 # -- messaging channels --------------------------------------------------------------------------
 class LinkRow(Base):
-    """A platform conversation -> its assistant session, and the last quiz card shown."""
+    """A platform conversation -> its assistant session, the last quiz card shown, and the held parts
+    of the last paged reply (what MORE and SOURCES send)."""
 
     __tablename__ = "channel_links"
 
@@ -125,6 +126,7 @@ class LinkRow(Base):
     session_id: Mapped[str] = mapped_column(String(40))
     owner: Mapped[str] = owner_column()
     quiz_json: Mapped[str | None] = mapped_column(Text, nullable=True)
+    held_json: Mapped[str | None] = mapped_column(Text, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
 
 

@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from slack_sdk.signature import SignatureVerifier
 from twilio.request_validator import RequestValidator
 
+from api.channels.hub import NOTHING_MORE
 from tests.channels import harness as c
 from tests.channels.fake_platform import FakePlatform
 from tests.channels.harness import FIXTURES, LiveApp
@@ -50,9 +51,13 @@ class Prepared:
     body: bytes
 
 
+MAX_PARTS = 20
+
+
 class Driver(ABC):
     platform: ClassVar[str]
     replies_later: ClassVar[bool] = True
+    paged: ClassVar[bool] = False  # a text-message platform: MORE and SOURCES send the rest
     # What an identical resend gets: 200 where the platform itself resends (dropped), 401 where we can
     # tell a replay from a retry.
     duplicate_status: ClassVar[int] = 200
@@ -98,12 +103,58 @@ class Driver(ABC):
         raise NotImplementedError
 
     def ask(self, text: str, conversation: str) -> str:
+        """The whole answer: on a platform that pages, the first message, every MORE part and SOURCES."""
+        new = [self.send(text, conversation)]
+        if self.paged:
+            for _ in range(MAX_PARTS):
+                part = self.send("MORE", conversation)
+                if part == NOTHING_MORE:
+                    break
+                new.append(part)
+            else:
+                raise AssertionError(f"{self.platform}: more than {MAX_PARTS} MORE parts")
+            new.append(self.send("SOURCES", conversation))
+        return "\n".join(new)
+
+    def send(self, text: str, conversation: str) -> str:
+        """What one message gets back, as the user reads it."""
         before = len(self.replies(conversation))
         response = self.post(self.message(text, conversation))
         assert response.status_code in (200, 202), response.text
         new = self.replies(conversation)[before:]
         assert new, f"no reply from {self.platform}"
         return "\n".join(new)
+
+
+def slack_visible(message: dict[str, Any]) -> str:
+    """What a Slack user reads of a message: its blocks' text (the fallback text when it has none)."""
+    blocks = message.get("blocks")
+    if isinstance(blocks, str):
+        blocks = json.loads(blocks)
+    if not blocks:
+        return str(message.get("text", ""))
+    texts = [b["text"]["text"] for b in blocks if b.get("type") == "section"]
+    texts += [e["text"] for b in blocks if b.get("type") == "context" for e in b["elements"]]
+    return "\n".join(texts)
+
+
+def teams_visible(activity: dict[str, Any]) -> str:
+    """What a Teams user can read of an activity: its text and every TextBlock of its cards (the
+    hidden details and sources included: one tap shows them)."""
+    texts = [activity["text"]] if activity.get("text") else []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "TextBlock":
+                texts.append(str(node.get("text", "")))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk([a.get("content") for a in activity.get("attachments") or []])
+    return "\n".join(texts)
 
 
 def _json(data: Any) -> bytes:
@@ -160,7 +211,7 @@ class SlackDriver(Driver):
         return self.signed(b'{"type": "event_callback", "event": "not an object"}')
 
     def replies(self, conversation: str) -> list[str]:
-        return [call.data["text"] for call in self.fake.calls_to("chat.postMessage")
+        return [slack_visible(call.data) for call in self.fake.calls_to("chat.postMessage")
                 if call.status == 200 and call.data.get("channel") == conversation]
 
 
@@ -202,6 +253,7 @@ class TelegramDriver(Driver):
 class TwilioDriver(Driver):
     platform = "twilio"
     replies_later = False
+    paged = True
     validator = RequestValidator(c.TWILIO_AUTH_TOKEN)
 
     def __init__(self, live: LiveApp, fake: FakePlatform, *, whatsapp: bool = False) -> None:
@@ -288,11 +340,12 @@ class TeamsDriver(Driver):
 
     def replies(self, conversation: str) -> list[str]:
         path = f"/teams/v3/conversations/{quote(conversation, safe='')}/"
-        return [call.data["text"] for call in self.fake.calls_to(path) if call.status == 200]
+        return [teams_visible(call.data) for call in self.fake.calls_to(path) if call.status == 200]
 
 
 class WhatsAppDriver(Driver):
     platform = "whatsapp"
+    paged = True
     phone_number_id = "106540352242922"
 
     def new_conversation(self) -> str:

@@ -14,9 +14,20 @@ from typing import Any
 
 import pytest
 
-from api.channels.base import Channel, DeliveryError, Inbound, Outbound, Parsed, WebhookRequest
-from api.channels.hub import APOLOGY, ChannelHub, quiz_choice
-from assistant.answer import ChatResponse, QuizCard, QuizOption
+from api.channels.base import (
+    BUTTON_PREFIX,
+    Channel,
+    DeliveryError,
+    Held,
+    Inbound,
+    Outbound,
+    Parsed,
+    Rendered,
+    WebhookRequest,
+)
+from api.channels.hub import APOLOGY, NOTHING_MORE, ChannelHub, quiz_choice
+from api.channels.pages import Surface, paged_reply
+from assistant.answer import ChatResponse, Citation, QuizCard, QuizOption
 from assistant.db.audit import AuditLog
 from assistant.engine import SessionNotFound
 from assistant.sessions import SessionStore
@@ -65,6 +76,12 @@ class RecordingChannel(Channel):
         self.sent.append(outbound["text"])
 
 
+def _session(hub: ChannelHub, conversation: str, platform: str = "recording") -> str:
+    link = hub.links.get(platform, conversation)
+    assert link is not None
+    return link.session_id
+
+
 @pytest.fixture
 def setup(tmp_path: Path) -> tuple[ChannelHub, StubEngine, RecordingChannel]:
     engine = StubEngine()
@@ -76,19 +93,20 @@ def setup(tmp_path: Path) -> tuple[ChannelHub, StubEngine, RecordingChannel]:
 
 def test_a_conversation_keeps_its_session(setup: tuple[ChannelHub, StubEngine, RecordingChannel]) -> None:
     hub, engine, channel = setup
-    first = hub.answer(channel, Inbound(conversation="c1", text="62yo first relapse"))
+    hub.answer(channel, Inbound(conversation="c1", text="62yo first relapse"))
     hub.answer(channel, Inbound(conversation="c1", text="CD22 40%"))
-    other = hub.answer(channel, Inbound(conversation="c2", text="hello"))
-    assert [sid for _, sid in engine.received] == [first.session_id, first.session_id, other.session_id]
-    assert other.session_id != first.session_id
+    hub.answer(channel, Inbound(conversation="c2", text="hello"))
+    first, other = _session(hub, "c1"), _session(hub, "c2")
+    assert [sid for _, sid in engine.received] == [first, first, other]
+    assert other != first
 
 
 def test_a_conversations_sessions_are_owned_by_the_platform_identity(
     setup: tuple[ChannelHub, StubEngine, RecordingChannel]
 ) -> None:
     hub, _, channel = setup
-    session_id = hub.answer(channel, Inbound(conversation="c1", text="hello")).session_id
-    assert hub.state.store.owner_of(session_id) == "platform:recording:c1"
+    hub.answer(channel, Inbound(conversation="c1", text="hello"))
+    assert hub.state.store.owner_of(_session(hub, "c1")) == "platform:recording:c1"
 
 
 def test_quiz_reply_by_number_sends_the_options_key(setup: tuple[ChannelHub, StubEngine, RecordingChannel]) -> None:
@@ -109,12 +127,12 @@ def test_quiz_choice_maps_only_a_valid_number(text: str, expected: str) -> None:
 
 def test_expired_session_starts_a_new_one_and_relinks(setup: tuple[ChannelHub, StubEngine, RecordingChannel]) -> None:
     hub, engine, channel = setup
-    old = hub.answer(channel, Inbound(conversation="c1", text="hello")).session_id
+    hub.answer(channel, Inbound(conversation="c1", text="hello"))
+    old = _session(hub, "c1")
     engine.expired.add(old)
-    new = hub.answer(channel, Inbound(conversation="c1", text="hello again")).session_id
-    assert new != old
-    link = hub.links.get("recording", "c1")
-    assert link is not None and link.session_id == new
+    hub.answer(channel, Inbound(conversation="c1", text="hello again"))
+    new = engine.received[-1][1]
+    assert new not in (old, None) and _session(hub, "c1") == new
 
 
 def test_engine_failure_still_answers_and_keeps_the_message(
@@ -139,9 +157,9 @@ def test_an_id_is_claimed_once(setup: tuple[ChannelHub, StubEngine, RecordingCha
 def test_ids_longer_than_their_column_still_work(setup: tuple[ChannelHub, StubEngine, RecordingChannel]) -> None:
     hub, engine, channel = setup
     conversation = "19:" + "x" * 400 + "@thread.tacv2;messageid=1"
-    first = hub.answer(channel, Inbound(conversation=conversation, text="hello"))
+    hub.answer(channel, Inbound(conversation=conversation, text="hello"))
     hub.answer(channel, Inbound(conversation=conversation, text="again"))
-    assert engine.received[-1] == ("again", first.session_id)
+    assert engine.received[-1] == ("again", _session(hub, conversation))
     assert hub.links.claim("teams", conversation) is True and hub.links.claim("teams", conversation) is False
 
 
@@ -191,3 +209,83 @@ def test_a_platform_turn_is_audited_under_its_conversation(
     [entry] = AuditLog(hub.state.store.engine).entries(principal="platform:recording:c7")
     assert (entry.action, entry.resource, entry.outcome) == ("continue", "session", "ok")
     assert channel.sent == ["echo What is CRS?"]
+
+
+PAGE = 170
+
+
+class PagingChannel(RecordingChannel):
+    """A text-message platform: one short page now, the rest on MORE and SOURCES."""
+
+    name = "paging"
+
+    def render_reply(self, message: Inbound, response: ChatResponse) -> Rendered:
+        return paged_reply(response, Surface(limit=PAGE))
+
+
+def _long(message: str, session_id: str | None) -> ChatResponse:
+    answer = "\n\n".join(f"Point {n} about {message} rests on a passage [{n}]." for n in range(1, 5))
+    citations = [Citation(marker=n, passage_id=f"p{n}", section="Toxicity", text="", refs=[]) for n in range(1, 5)]
+    return ChatResponse(session_id=session_id or "s_long", answer=answer, citations=citations, tool_calls=[],
+                        patient={}, intent="evidence", quiz=QUIZ)
+
+
+@pytest.mark.parametrize("surface", ["sync", "outbox"])
+def test_more_and_sources_are_sent_from_the_held_parts_without_a_turn(
+    setup: tuple[ChannelHub, StubEngine, RecordingChannel], surface: str
+) -> None:
+    hub, engine, _ = setup
+    channel = PagingChannel(hub.state.settings)
+    received: list[str] = []
+
+    def respond(message: str, session_id: str | None = None) -> ChatResponse:
+        received.append(message)
+        return _long(message, session_id)
+
+    engine.respond = respond  # type: ignore[method-assign]
+
+    def say(text: str) -> list[str]:
+        if surface == "sync":
+            return [o["text"] for o in hub.answer(channel, Inbound(conversation="p1", text=text))]
+        before = len(channel.sent)
+        hub.answer_and_deliver(channel, Inbound(conversation="p1", text=text, event_id=f"e-{text}-{before}"))
+        return channel.sent[before:]
+
+    [first] = say("CRS")
+    assert "Point 1" in first and "Point 2" not in first and "MORE" in first
+    parts = []
+    while (part := say("more")) != [NOTHING_MORE]:
+        parts += part
+        assert len(parts) < 10
+    assert [p for p in parts if "Point 4" in p] and all(len(p) <= PAGE for p in parts)
+    sources = say("Sources")
+    assert sources[0].startswith("Sources:") and "4] the review, Toxicity" in "".join(sources)
+    assert say("SOURCES") == sources  # asked again, the same list
+    assert received == ["CRS"]  # MORE and SOURCES were no turns
+    say("2")  # the quiz card outlived the MORE parts: its number is still its option
+    assert received == ["CRS", "B"]
+
+
+def test_more_with_nothing_paged_is_a_message_for_the_engine(
+    setup: tuple[ChannelHub, StubEngine, RecordingChannel]
+) -> None:
+    hub, engine, channel = setup
+    hub.answer(channel, Inbound(conversation="c3", text="hello"))
+    hub.answer(channel, Inbound(conversation="c3", text="MORE"))
+    assert [m for m, _ in engine.received] == ["hello", "MORE"]
+
+
+def test_a_held_button_sends_its_message(setup: tuple[ChannelHub, StubEngine, RecordingChannel]) -> None:
+    hub, engine, _ = setup
+
+    class ButtonChannel(RecordingChannel):
+        name = "buttons"
+
+        def render_reply(self, message: Inbound, response: ChatResponse) -> Rendered:
+            return Rendered(now=self.render(response), held=Held(buttons=("How should I sequence these agents?",)))
+
+    channel = ButtonChannel(hub.state.settings)
+    hub.answer(channel, Inbound(conversation="b1", text="hello"))
+    hub.answer(channel, Inbound(conversation="b1", text=f"{BUTTON_PREFIX}1"))
+    hub.answer(channel, Inbound(conversation="b1", text=f"{BUTTON_PREFIX}7"))  # not held: as typed
+    assert [m for m, _ in engine.received] == ["hello", "How should I sequence these agents?", f"{BUTTON_PREFIX}7"]

@@ -5,14 +5,11 @@ from __future__ import annotations
 import logging
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from api.channels import render
 from api.channels.base import DeliveryError
 from api.channels.delivery import RetryPolicy, SecretFilter, with_retry
-from assistant.answer import ChatResponse, Citation, QuizCard, QuizOption, markers_in
-from tests.channels.harness import chat_response
+from assistant.answer import Citation, QuizCard, QuizOption
 
 
 def _citation(passage_id: str, refs: list[int], marker: int = 1) -> Citation:
@@ -55,27 +52,6 @@ def test_quiz_is_a_numbered_list_to_answer_by_number() -> None:
     assert render.quiz_markdown(quiz) == (
         "**Question:** Which trial?\n1. TOWER\n2. INO-VATE\n_Reply with the number of your answer._")
     assert render.quiz_markdown(quiz, "Which trial?").startswith("1. TOWER")
-
-
-def test_sms_text_fits_and_every_marker_it_shows_is_listed() -> None:
-    response = chat_response("assessment")
-    text = render.fit_plain(response, limit=1600)
-    body, _, sources = text.rpartition("\n\nSources: ")
-    assert len(text) <= 1600
-    assert set(markers_in(body)) == set(markers_in(sources))
-    assert "CD22_PARTIAL" in body and "**" not in text
-
-
-def test_sms_keeps_the_quiz_whole() -> None:
-    text = render.fit_plain(chat_response("quiz"), limit=400)
-    assert "1. Blinatumomab (TOWER)" in text and "3. Tisagenlecleucel (ELIANA)" in text and len(text) <= 400
-
-
-@settings(max_examples=40, deadline=None)
-@given(st.text(alphabet=st.sampled_from("ab .\n-*[]1"), max_size=3000), st.integers(min_value=160, max_value=1600))
-def test_sms_text_never_exceeds_its_limit(answer: str, limit: int) -> None:
-    response = ChatResponse(session_id="s", answer=answer, citations=[], tool_calls=[], patient={}, intent="t")
-    assert len(render.fit_plain(response, limit=limit)) <= limit
 
 
 def test_retry_delays_double_and_stay_bounded() -> None:

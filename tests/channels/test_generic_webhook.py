@@ -24,7 +24,8 @@ def generic(live: LiveApp, fake: FakePlatform) -> GenericDriver:
 @pytest.mark.parametrize("name", ["assessment", "quiz", "since"])
 def test_plain_text_matches_golden(name: str, tmp_path: Path, update_channel_golden: bool) -> None:
     channel = GenericChannel(platform_settings(tmp_path, "http://fake.invalid"))
-    reply = json.loads(bytes(channel.reply([(Inbound(conversation="c1", text="q"), chat_response(name))]).body))
+    message = Inbound(conversation="c1", text="q")
+    reply = json.loads(bytes(channel.reply([(message, channel.render_reply(message, chat_response(name)).now)]).body))
     check_golden(f"generic_{name}", reply["text"], update=update_channel_golden)
 
 

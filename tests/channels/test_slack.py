@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 
 from api.channels import render
 from api.channels.slack import SlackChannel
-from tests.channels.drivers import SlackDriver, fixture
+from tests.channels.drivers import SlackDriver, fixture, slack_visible
 from tests.channels.fake_platform import FakePlatform
 from tests.channels.harness import (
     MESSAGE_BREAK,
@@ -62,10 +62,11 @@ def test_mention_is_answered_in_its_thread_with_the_bot_token(slack: SlackDriver
     channel = slack.new_conversation()
     event = slack.event("What is CRS?", channel)
     assert slack.post(slack.signed(json.dumps(event).encode())).status_code == 200
-    [call] = [c for c in fake.calls_to("chat.postMessage") if c.data.get("channel") == channel]
-    assert call.data["thread_ts"] == event["event"]["ts"]
-    assert call.headers["authorization"] == f"Bearer {SLACK_BOT_TOKEN}"
-    assert "<@U0RRALLBOT>" not in call.data["text"] and "CRS" in call.data["text"]
+    calls = [c for c in fake.calls_to("chat.postMessage") if c.data.get("channel") == channel]
+    assert calls and all(call.data["thread_ts"] == event["event"]["ts"] for call in calls)
+    assert all(call.headers["authorization"] == f"Bearer {SLACK_BOT_TOKEN}" for call in calls)
+    first = calls[0].data
+    assert "<@U0RRALLBOT>" not in first["text"] and "CRS" in first["text"] and "CRS" in slack_visible(first)
 
 
 def test_acknowledged_before_the_answer_is_posted(slack: SlackDriver, fake: FakePlatform, live: LiveApp) -> None:
@@ -87,8 +88,8 @@ def test_direct_message_is_answered_in_the_dm(slack: SlackDriver, fake: FakePlat
     payload["event"]["channel"] = channel = "D" + slack.new_conversation()[1:]
     payload["event_id"] = "Ev" + channel
     assert slack.post(slack.signed(json.dumps(payload).encode())).status_code == 200
-    [post] = _posts(fake, channel)
-    assert "thread_ts" not in post and "SOS" in post["text"]
+    posts = _posts(fake, channel)
+    assert posts and all("thread_ts" not in post for post in posts) and "SOS" in posts[0]["text"]
 
 
 @pytest.mark.parametrize("change", [
@@ -116,9 +117,10 @@ def test_slack_retry_is_acknowledged_and_not_answered_again(slack: SlackDriver, 
     channel = slack.new_conversation()
     body = json.dumps(slack.event("What is CRS?", channel)).encode()
     assert slack.post(slack.signed(body)).status_code == 200
+    answered = len(_posts(fake, channel))
     retry = slack.post(slack.signed(body, extra={"x-slack-retry-num": "1", "x-slack-retry-reason": "http_timeout"}))
     assert retry.status_code == 200 and retry.headers["x-slack-no-retry"] == "1"
-    assert len(_posts(fake, channel)) == 1
+    assert answered >= 1 and len(_posts(fake, channel)) == answered
 
 
 def test_retry_of_an_event_never_taken_is_answered(slack: SlackDriver, fake: FakePlatform) -> None:
@@ -126,7 +128,8 @@ def test_retry_of_an_event_never_taken_is_answered(slack: SlackDriver, fake: Fak
     body = json.dumps(slack.event("What is CRS?", channel)).encode()
     assert slack.post(slack.signed(body, extra={"x-slack-retry-num": "2", "x-slack-retry-reason": "http_error"})
                       ).status_code == 200
-    assert len(_posts(fake, channel)) == 1
+    posts = _posts(fake, channel)
+    assert posts and "CRS" in posts[0]["text"] and len({p["thread_ts"] for p in posts}) == 1
 
 
 def _slash(fake: FakePlatform, slack: SlackDriver, text: str) -> tuple[httpx.Response, str]:
@@ -143,8 +146,9 @@ def test_slash_command_acknowledges_privately_then_answers_through_response_url(
     response, hook = _slash(fake, slack, "What is CRS?")
     assert response.status_code == 200
     assert response.json()["response_type"] == "ephemeral"
-    [answer] = fake.calls_to(hook)
-    assert answer.data["response_type"] == "ephemeral" and "CRS" in answer.data["text"]
+    answers = fake.calls_to(hook)
+    assert answers and all(a.data["response_type"] == "ephemeral" for a in answers)
+    assert "CRS" in answers[0].data["text"] and answers[0].data["blocks"]
 
 
 def test_slash_command_without_text_shows_help_at_once(slack: SlackDriver, fake: FakePlatform) -> None:

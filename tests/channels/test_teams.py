@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
 from api.channels.teams import TeamsChannel
-from tests.channels.drivers import TeamsDriver, fixture
+from tests.channels.drivers import TeamsDriver, fixture, teams_visible
 from tests.channels.fake_platform import CONNECTOR_TOKEN, FakePlatform
 from tests.channels.harness import (
     TEAMS_APP_ID,
@@ -66,7 +66,9 @@ def test_reply_answers_the_activity_through_the_connector(teams: TeamsDriver, fa
     reply = call.data
     assert reply["replyToId"] == activity["id"] and reply["type"] == "message"
     assert reply["recipient"] == activity["from"] and reply["from"] == activity["recipient"]
-    assert reply["textFormat"] == "markdown" and "CRS" in reply["text"]
+    assert "text" not in reply and "CRS" in reply["summary"]  # one card, no second copy of the answer in text
+    [attachment] = reply["attachments"]
+    assert "CRS" in teams_visible(reply) and attachment["content"]["fallbackText"].startswith(reply["summary"])
 
 
 def test_outbound_token_comes_from_the_token_endpoint_once(teams: TeamsDriver, fake: FakePlatform) -> None:

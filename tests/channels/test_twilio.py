@@ -10,7 +10,8 @@ import pytest
 from twilio.request_validator import RequestValidator
 
 from api.channels.base import Inbound, Unauthorized, WebhookRequest
-from api.channels.twilio_sms import MESSAGE_LIMIT, TwilioChannel
+from api.channels.pages import SMS_LIMIT, gsm_septets
+from api.channels.twilio_sms import TwilioChannel
 from tests.channels.drivers import TwilioDriver, fixture
 from tests.channels.fake_platform import FakePlatform
 from tests.channels.harness import TWILIO_AUTH_TOKEN, LiveApp, chat_response, check_golden, platform_settings
@@ -29,19 +30,23 @@ def whatsapp(live: LiveApp, fake: FakePlatform) -> TwilioDriver:
 @pytest.mark.parametrize("name", ["assessment", "quiz", "since"])
 def test_twiml_reply_matches_golden(name: str, tmp_path: Path, update_channel_golden: bool) -> None:
     channel = TwilioChannel(platform_settings(tmp_path, "http://fake.invalid"))
-    reply = channel.reply([(Inbound(conversation="+14155550100", text="q"), chat_response(name))])
+    message = Inbound(conversation="+14155550100", text="q")
+    reply = channel.reply([(message, channel.render_reply(message, chat_response(name)).now)])
     check_golden(f"twilio_{name}", bytes(reply.body).decode(), update=update_channel_golden)
 
 
-def test_long_answer_fits_one_sms_with_short_references(sms: TwilioDriver) -> None:
+def test_a_patient_answer_is_one_short_sms_and_more_sends_the_rest(sms: TwilioDriver) -> None:
     number = sms.new_conversation()
     sms.ask("62yo first relapse", number)
     response = sms.post(sms.message("CD22 40%, which agent?", number))
     assert response.headers["content-type"].startswith("application/xml")
     [text] = [m.text or "" for m in ET.fromstring(response.text).iter("Message")]
-    assert len(text) <= MESSAGE_LIMIT
-    assert "CD22_PARTIAL" in text
-    assert "Sources: [" in text and "**" not in text
+    assert gsm_septets(text) <= SMS_LIMIT and "**" not in text
+    assert "- InO: main concern" in text and text.endswith("or SOURCES.")
+    first_part = sms.send("MORE", number)
+    assert first_part.startswith("- ") and "(1/" in first_part
+    rest = sms.ask("CD22 40%, which agent?", number)  # the whole answer again: every part, then SOURCES
+    assert "CD22_PARTIAL" in rest and "Sources:\n[1" in rest
 
 
 def test_whatsapp_through_twilio_keeps_its_own_conversation(sms: TwilioDriver, whatsapp: TwilioDriver) -> None:

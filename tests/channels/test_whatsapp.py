@@ -52,7 +52,7 @@ def test_handshake_with_a_wrong_token_is_refused(live: LiveApp, query: dict) -> 
 
 def test_reply_uses_the_access_token_and_the_business_number(whatsapp: WhatsAppDriver, fake: FakePlatform) -> None:
     number = whatsapp.new_conversation()
-    whatsapp.ask("What is CRS?", number)
+    whatsapp.send("What is CRS?", number)
     [call] = fake.calls_to(f"/graph/{whatsapp.phone_number_id}/messages", lambda c: c.data.get("to") == number)
     assert call.headers["authorization"] == f"Bearer {WHATSAPP_ACCESS_TOKEN}"
     assert call.data["messaging_product"] == "whatsapp" and call.data["type"] == "text"

@@ -1,0 +1,120 @@
+"""What a reply is made of on any platform: the bottom line, one question, the details, the sources
+and the follow-ups, read from the engine's ``ChatResponse.parts``.
+
+Each platform arranges these its own way (a text message sends the bottom line and one question and
+holds the rest for MORE; Slack puts the details in a thread reply), so the reading is done once,
+here, and the platform modules only lay it out. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from api.channels.render import brief_findings, paragraphs, short_reference, update_reference
+from assistant.answer import MARKER, ChatResponse, Citation, QuizCard, Suggestion
+from assistant.compose import NOTICE
+from assistant.currency import decision_support_line
+
+_RUN_OF_MARKERS = re.compile(r"(?:\[\d+\])+")
+# The bottom line's pointer to the details ("(+2 more below)"): on a surface that pages, the details
+# are not below but behind MORE, so the pointer is dropped there.
+_MORE_BELOW = re.compile(r"\s\(\+\d+ more below\)")
+
+HELD_WORDS = {"more": "more", "next": "more", "sources": "sources", "source": "sources", "refs": "sources",
+              "references": "sources"}
+
+
+@dataclass(frozen=True)
+class Source:
+    """One reference, listed once with every marker that points at it."""
+
+    markers: tuple[int, ...]
+    label: str
+    url: str | None = None
+
+    def tag(self) -> str:
+        return "[" + ",".join(str(m) for m in self.markers) + "]"
+
+
+@dataclass(frozen=True)
+class Layout:
+    lead: tuple[str, ...]  # Markdown lines: the bottom line, or the answer's first block when it has none
+    bottom_line: bool  # whether ``lead`` is the engine's bottom line
+    notice: str  # the decision-support paragraph ('' when the answer carries none)
+    question: str  # the one question asked back ('' when none)
+    details: tuple[str, ...]  # Markdown paragraphs after the lead, other questions last
+    brief: tuple[str, ...]  # the same, each finding shrunk to its one-line summary (for a phone's text)
+    quiz: QuizCard | None
+    follow_ups: tuple[Suggestion, ...]
+    sources: tuple[Source, ...]
+
+
+def is_notice(paragraph: str) -> bool:
+    """The decision-support paragraph, in either of its two forms (undated, or dated for labels)."""
+    return paragraph.strip() in (NOTICE, decision_support_line())
+
+
+def layout(response: ChatResponse) -> Layout:
+    parts = response.parts
+    if parts is not None:
+        text, questions, lead = parts.details, list(parts.questions), list(parts.bottom_line)
+    else:  # a tutor turn, a help text, an apology: the answer as written
+        text, questions, lead = response.answer, [], []
+    bottom_line = bool(lead)
+    details, notice = _body(paragraphs(text), lead, response.quiz)
+    # The brief is cut from the same text, so it loses the same first paragraph when that is the lead.
+    brief, _ = _body(paragraphs(brief_findings(text, response.assessment)), list(parts.bottom_line) if parts else [],
+                     response.quiz)
+    question = questions[0] if questions else ""
+    if len(questions) > 1:
+        also = "Also: " + " ".join(questions[1:])
+        details, brief = [*details, also], [*brief, also]
+    return Layout(lead=tuple(lead), bottom_line=bottom_line, notice=notice, question=question,
+                  details=tuple(details), brief=tuple(brief), quiz=response.quiz,
+                  follow_ups=tuple(response.suggestions), sources=tuple(sources(response.citations)))
+
+
+def _body(blocks: list[str], lead: list[str], quiz: QuizCard | None) -> tuple[list[str], str]:
+    """The paragraphs after the lead, and the notice taken out of them. Without a bottom line, the
+    first paragraph becomes the lead (``lead`` is filled in place)."""
+    notice = next((p for p in blocks if is_notice(p)), "")
+    blocks = [p for p in blocks if p != notice]
+    if not lead and blocks:
+        lead.extend(blocks.pop(0).split("\n"))
+    if quiz is not None and quiz_prompt_in(quiz, lead, blocks):
+        # The tutor writes its question into the answer too; the quiz card carries it once.
+        blocks = [p for p in blocks if quiz.prompt.strip() not in p]
+    return blocks, notice
+
+
+def quiz_prompt_in(quiz: QuizCard | None, lead: list[str], details: list[str]) -> bool:
+    return quiz is not None and any(quiz.prompt.strip() in p for p in [*details, "\n".join(lead)])
+
+
+def sources(citations: list[Citation]) -> list[Source]:
+    """The references of an answer, each once: passages citing the same papers (or the same update)
+    share one line, listed in the order their first marker appears."""
+    grouped: dict[tuple[str, str | None], list[int]] = {}
+    for citation in sorted(citations, key=lambda c: c.marker):
+        if citation.source == "updates":
+            key = (update_reference(citation) + f" ({citation.section})", citation.url)
+        else:
+            reference = short_reference(citation)
+            key = (reference if reference != citation.section else f"the review, {citation.section}", None)
+        grouped.setdefault(key, []).append(citation.marker)
+    return [Source(markers=tuple(markers), label=label, url=url) for (label, url), markers in grouped.items()]
+
+
+def compact_markers(text: str) -> str:
+    """'[1][2][3]' as '[1,2,3]': shorter, and on SMS each bracket costs two characters' worth."""
+    return _RUN_OF_MARKERS.sub(lambda m: "[" + ",".join(MARKER.findall(m.group(0))) + "]", text)
+
+
+def without_more_below(line: str) -> str:
+    return _MORE_BELOW.sub("", line)
+
+
+def held_word(text: str) -> str | None:
+    """'MORE' or 'SOURCES' (and their near forms), the words that ask for the held parts of an answer."""
+    return HELD_WORDS.get(text.strip().strip(".!?").strip().lower())
