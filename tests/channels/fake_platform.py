@@ -188,7 +188,7 @@ class FakePlatform:
             return ok({"ok": True, "url": self.socket_url})
         if path.startswith("/telegram/bot") and path.endswith("/getUpdates"):
             return ok({"ok": True, "result": self._get_updates(body)})
-        if path.startswith("/telegram/bot") and path.endswith("/deleteWebhook"):
+        if path.startswith("/telegram/bot") and path.endswith(("/deleteWebhook", "/answerCallbackQuery")):
             return ok({"ok": True, "result": True})
         if path.startswith("/slack/api/chat.postMessage"):
             return ok({"ok": True, "channel": "C0", "ts": f"{time.time():.6f}"})

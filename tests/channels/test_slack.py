@@ -162,3 +162,75 @@ def test_our_message_reads_back_through_slack_sdk(fake: FakePlatform, slack: Sla
     """The fake answers chat.postMessage as Slack does: the official client accepts it."""
     client = WebClient(token=SLACK_BOT_TOKEN, base_url=f"{fake.url}/slack/api/")
     assert client.chat_postMessage(channel=slack.new_conversation(), text="ping")["ok"] is True
+
+
+def _buttons(post: dict) -> dict[str, dict]:
+    """The buttons of a posted message, by their label."""
+    blocks = post.get("blocks") or []
+    return {e["text"]["text"]: e for b in blocks if b["type"] == "actions" for e in b["elements"]}
+
+
+def _press(slack: SlackDriver, channel: str, thread: str | None, button: dict, *, signed: bool = True,
+           ephemeral_url: str | None = None) -> httpx.Response:
+    """A block_actions payload as Slack posts it to the interactivity URL: form-encoded, signed like events."""
+    payload = {
+        "type": "block_actions", "team": {"id": "T0RRALL01"}, "user": {"id": "U0CLINICIAN"},
+        "channel": {"id": channel}, "trigger_id": f"{time.time():.6f}.{channel}",
+        "container": {"type": "message", "channel_id": channel, "is_ephemeral": ephemeral_url is not None},
+        "message": {"type": "message", "ts": f"{time.time():.6f}", **({"thread_ts": thread} if thread else {})},
+        "actions": [{"type": "button", "action_id": button["action_id"], "block_id": "b", "value": button["value"],
+                     "action_ts": f"{time.time():.6f}"}],
+        **({"response_url": ephemeral_url} if ephemeral_url else {}),
+    }
+    request = slack.signed(urlencode({"payload": json.dumps(payload)}).encode(),
+                           content_type="application/x-www-form-urlencoded")
+    return slack.post(request if signed else slack.unsign(request))
+
+
+def test_a_follow_up_button_round_trips_through_the_signed_interactivity_endpoint(
+    slack: SlackDriver, fake: FakePlatform, live: LiveApp
+) -> None:
+    channel = slack.new_conversation()
+    event = slack.event("62yo first relapse, CD22 40%, which agent?", channel)
+    assert slack.post(slack.signed(json.dumps(event).encode())).status_code == 200
+    thread = event["event"]["ts"]
+    first = _posts(fake, channel)[0]
+    assert first["blocks"][0]["text"]["text"].startswith("*Bottom line*")
+    button = _buttons(first)["Toxicity"]
+    answered = len(_posts(fake, channel))
+    assert _press(slack, channel, thread, button, signed=False).status_code == 401
+    assert len(_posts(fake, channel)) == answered  # an unsigned press is not answered
+    response = _press(slack, channel, thread, button)
+    assert response.status_code == 200 and response.content == b""
+    reply = _posts(fake, channel)[answered:]
+    assert reply and all(p["thread_ts"] == thread for p in reply)
+    link = live.hub.links.get("slack", f"T0RRALL01:{channel}:{thread}")
+    session = live.hub.state.store.get(link.session_id) if link else None
+    assert session is not None and session.patient.get("age_years") == 62  # the same conversation, the same patient
+    assert [t.text for t in session.transcript if t.role == "user"][-1] == button["value"]  # the button was the turn
+
+
+def test_quiz_options_are_buttons_and_pressing_one_grades_it(slack: SlackDriver, fake: FakePlatform) -> None:
+    channel = "D" + slack.new_conversation()[1:]
+    payload = fixture("slack_message_im.json")
+    payload["event"].update(channel=channel, text="quiz me", ts=f"{time.time():.6f}")
+    payload["event_id"] = "Ev" + channel
+    assert slack.post(slack.signed(json.dumps(payload).encode())).status_code == 200
+    question = _posts(fake, channel)[0]
+    options = {label: b for label, b in _buttons(question).items() if label.startswith("Answer ")}
+    assert sorted(options) == [f"Answer {n}" for n in range(1, len(options) + 1)] and len(options) >= 2
+    before = len(_posts(fake, channel))
+    assert _press(slack, channel, None, options["Answer 1"]).status_code == 200
+    graded = "\n".join(slack_visible(p) for p in _posts(fake, channel)[before:])
+    assert "Correct." in graded or "Not quite." in graded
+
+
+def test_a_button_on_a_private_slash_reply_answers_through_its_response_url(
+    slack: SlackDriver, fake: FakePlatform
+) -> None:
+    _, hook = _slash(fake, slack, "What is CRS?")
+    [button, *_] = _buttons(fake.calls_to(hook)[0].data).values()
+    later = f"/slack/response/{slack.new_conversation()}"
+    assert _press(slack, "C0SLASH", None, button, ephemeral_url=fake.url + later).status_code == 200
+    answers = fake.calls_to(later)
+    assert answers and all(a.data["response_type"] == "ephemeral" for a in answers)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from api.channels import render
-from api.channels.telegram import MESSAGE_LIMIT, TelegramChannel
+from api.channels.telegram import CALLBACK_DATA_LIMIT, MESSAGE_LIMIT, TelegramChannel
 from assistant.answer import ChatResponse
 from tests.channels.drivers import TelegramDriver, fixture
 from tests.channels.fake_platform import FakePlatform
@@ -107,3 +108,46 @@ def test_tutor_question_is_a_numbered_list_answered_by_number(telegram: Telegram
     graded = telegram.ask("1", chat)
     assert "Reply with the number of your answer" not in graded.split("\n\n")[0]
     assert any(text in graded for _, text in options)  # the grading names the right option
+
+
+def _keyboard(call_data: dict) -> list[list[dict]]:
+    markup = call_data.get("reply_markup")
+    return json.loads(markup)["inline_keyboard"] if markup else []
+
+
+def _press(telegram: TelegramDriver, chat: str, data: str) -> None:
+    update = {"update_id": int(time.time() * 1000) % 10**9, "callback_query": {
+        "id": f"cb{time.time_ns()}", "from": {"id": 7, "is_bot": False, "first_name": "Dr"}, "chat_instance": "1",
+        "data": data,
+        "message": {"message_id": 1, "date": int(time.time()), "chat": {"id": int(chat), "type": "private"}},
+    }}
+    assert telegram.post(telegram.signed(json.dumps(update).encode(), chat)).status_code == 200
+
+
+def test_follow_ups_and_quiz_options_are_inline_buttons_that_answer_when_pressed(
+    telegram: TelegramDriver, fake: FakePlatform, live: LiveApp
+) -> None:
+    chat = telegram.new_conversation()
+    telegram.ask("62yo first relapse, CD22 40%", chat)
+    sent = [c.data for c in fake.calls_to("/sendMessage") if c.data.get("chat_id") == chat]
+    rows = _keyboard(sent[-1])
+    assert rows and all(len(b["callback_data"].encode()) <= CALLBACK_DATA_LIMIT for row in rows for b in row)
+    labels = {b["text"]: b["callback_data"] for row in rows for b in row}
+    before = len(telegram.replies(chat))
+    _press(telegram, chat, labels["Sequencing"])
+    assert len(telegram.replies(chat)) > before
+    assert fake.calls_to("/answerCallbackQuery")  # the button's spinner was stopped
+    link = live.hub.links.get("telegram", chat)
+    session = live.hub.state.store.get(link.session_id) if link else None
+    assert session is not None and session.patient.get("age_years") == 62
+    asked = [t.text for t in session.transcript if t.role == "user"][-1]
+    assert asked == "How should I sequence these agents for this patient?"
+
+    telegram.ask("quiz me", chat)
+    quiz = [c.data for c in fake.calls_to("/sendMessage") if c.data.get("chat_id") == chat][-1]
+    [numbers, *_] = _keyboard(quiz)
+    assert [b["callback_data"] for b in numbers] == [str(n) for n in range(1, len(numbers) + 1)]
+    before = len(telegram.replies(chat))
+    _press(telegram, chat, "1")
+    graded = "\n".join(telegram.replies(chat)[before:])
+    assert "Correct." in graded or "Not quite." in graded
