@@ -138,6 +138,12 @@ def slack_visible(message: dict[str, Any]) -> str:
     return "\n".join(texts)
 
 
+def slack_buttons(message: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The buttons of a posted Slack message, by their label."""
+    blocks = message.get("blocks") or []
+    return {e["text"]["text"]: e for b in blocks if b["type"] == "actions" for e in b["elements"]}
+
+
 def teams_visible(activity: dict[str, Any]) -> str:
     """What a Teams user can read of an activity: its text and every TextBlock of its cards (the
     hidden details and sources included: one tap shows them)."""
@@ -172,6 +178,20 @@ class SlackDriver(Driver):
 
     def new_conversation(self) -> str:
         return "C" + secrets.token_hex(5).upper()
+
+    def pressed(self, channel: str, thread: str | None, button: dict[str, Any], *,
+                ephemeral_url: str | None = None) -> dict[str, Any]:
+        """The ``block_actions`` payload Slack sends when a user presses ``button`` on one of our messages."""
+        now = f"{time.time():.6f}"
+        return {
+            "type": "block_actions", "team": {"id": "T0RRALL01"}, "user": {"id": "U0CLINICIAN"},
+            "channel": {"id": channel}, "trigger_id": f"{now}.{next(_counter)}",
+            "container": {"type": "message", "channel_id": channel, "is_ephemeral": ephemeral_url is not None},
+            "message": {"type": "message", "ts": now, **({"thread_ts": thread} if thread else {})},
+            "actions": [{"type": "button", "action_id": button["action_id"], "block_id": "b",
+                         "value": button["value"], "action_ts": now}],
+            **({"response_url": ephemeral_url} if ephemeral_url else {}),
+        }
 
     def event(self, text: str, conversation: str) -> dict[str, Any]:
         payload = copy.deepcopy(fixture("slack_app_mention.json"))

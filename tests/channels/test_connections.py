@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from api.channels.connect import configured
 from api.routes.webhooks import channel_hub
 from assistant.cli import cli
-from tests.channels.drivers import SlackDriver, TelegramDriver
+from tests.channels.drivers import SlackDriver, TelegramDriver, slack_buttons
 from tests.channels.fake_platform import FakePlatform
 from tests.channels.fake_socket_mode import FakeSocketMode
 from tests.channels.harness import LiveApp, platform_settings, ready_app
@@ -76,6 +76,25 @@ def test_socket_mode_answers_a_mention_in_its_thread(connected: LiveApp, fake: F
     assert socket_server.acked("env-1") == [{"envelope_id": "env-1"}]
     post = next(c.data for c in fake.calls_to("chat.postMessage") if c.data.get("channel") == channel)
     assert post["thread_ts"] and "InO" in " ".join(slack.replies(channel))
+
+
+def test_a_button_pressed_over_the_socket_is_answered_in_its_thread(connected: LiveApp, fake: FakePlatform,
+                                                                   socket_server: FakeSocketMode) -> None:
+    slack = SlackDriver(connected, fake)
+    channel = slack.new_conversation()
+    event = slack.event(QUESTION, channel)
+    socket_server.send(_envelope(event, "env-press-1"))
+    _until(lambda: bool(slack.replies(channel)))
+    connected.wait_idle()
+    first = next(c.data for c in fake.calls_to("chat.postMessage") if c.data.get("channel") == channel)
+    answered = len(slack.replies(channel))
+    button = slack_buttons(first)["Sequencing"]
+    socket_server.send({"envelope_id": "env-press-2", "type": "interactive", "accepts_response_payload": False,
+                        "payload": slack.pressed(channel, event["event"]["ts"], button)})
+    _until(lambda: len(slack.replies(channel)) > answered)
+    assert socket_server.acked("env-press-2") == [{"envelope_id": "env-press-2"}]
+    later = [c.data for c in fake.calls_to("chat.postMessage") if c.data.get("channel") == channel][answered:]
+    assert all(p["thread_ts"] == event["event"]["ts"] for p in later)
 
 
 def test_a_redelivered_envelope_is_acknowledged_and_answered_once(connected: LiveApp, fake: FakePlatform,

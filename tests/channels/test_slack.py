@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 
 from api.channels import render
 from api.channels.slack import SlackChannel
-from tests.channels.drivers import SlackDriver, fixture, slack_visible
+from tests.channels.drivers import SlackDriver, fixture, slack_buttons, slack_visible
 from tests.channels.fake_platform import FakePlatform
 from tests.channels.harness import (
     MESSAGE_BREAK,
@@ -164,24 +164,10 @@ def test_our_message_reads_back_through_slack_sdk(fake: FakePlatform, slack: Sla
     assert client.chat_postMessage(channel=slack.new_conversation(), text="ping")["ok"] is True
 
 
-def _buttons(post: dict) -> dict[str, dict]:
-    """The buttons of a posted message, by their label."""
-    blocks = post.get("blocks") or []
-    return {e["text"]["text"]: e for b in blocks if b["type"] == "actions" for e in b["elements"]}
-
-
 def _press(slack: SlackDriver, channel: str, thread: str | None, button: dict, *, signed: bool = True,
            ephemeral_url: str | None = None) -> httpx.Response:
-    """A block_actions payload as Slack posts it to the interactivity URL: form-encoded, signed like events."""
-    payload = {
-        "type": "block_actions", "team": {"id": "T0RRALL01"}, "user": {"id": "U0CLINICIAN"},
-        "channel": {"id": channel}, "trigger_id": f"{time.time():.6f}.{channel}",
-        "container": {"type": "message", "channel_id": channel, "is_ephemeral": ephemeral_url is not None},
-        "message": {"type": "message", "ts": f"{time.time():.6f}", **({"thread_ts": thread} if thread else {})},
-        "actions": [{"type": "button", "action_id": button["action_id"], "block_id": "b", "value": button["value"],
-                     "action_ts": f"{time.time():.6f}"}],
-        **({"response_url": ephemeral_url} if ephemeral_url else {}),
-    }
+    """A button press as Slack posts it to the interactivity URL: form-encoded, signed like events."""
+    payload = slack.pressed(channel, thread, button, ephemeral_url=ephemeral_url)
     request = slack.signed(urlencode({"payload": json.dumps(payload)}).encode(),
                            content_type="application/x-www-form-urlencoded")
     return slack.post(request if signed else slack.unsign(request))
@@ -196,7 +182,7 @@ def test_a_follow_up_button_round_trips_through_the_signed_interactivity_endpoin
     thread = event["event"]["ts"]
     first = _posts(fake, channel)[0]
     assert first["blocks"][0]["text"]["text"].startswith("*Bottom line*")
-    button = _buttons(first)["Toxicity"]
+    button = slack_buttons(first)["Toxicity"]
     answered = len(_posts(fake, channel))
     assert _press(slack, channel, thread, button, signed=False).status_code == 401
     assert len(_posts(fake, channel)) == answered  # an unsigned press is not answered
@@ -217,7 +203,7 @@ def test_quiz_options_are_buttons_and_pressing_one_grades_it(slack: SlackDriver,
     payload["event_id"] = "Ev" + channel
     assert slack.post(slack.signed(json.dumps(payload).encode())).status_code == 200
     question = _posts(fake, channel)[0]
-    options = {label: b for label, b in _buttons(question).items() if label.startswith("Answer ")}
+    options = {label: b for label, b in slack_buttons(question).items() if label.startswith("Answer ")}
     assert sorted(options) == [f"Answer {n}" for n in range(1, len(options) + 1)] and len(options) >= 2
     before = len(_posts(fake, channel))
     assert _press(slack, channel, None, options["Answer 1"]).status_code == 200
@@ -229,7 +215,7 @@ def test_a_button_on_a_private_slash_reply_answers_through_its_response_url(
     slack: SlackDriver, fake: FakePlatform
 ) -> None:
     _, hook = _slash(fake, slack, "What is CRS?")
-    [button, *_] = _buttons(fake.calls_to(hook)[0].data).values()
+    [button, *_] = slack_buttons(fake.calls_to(hook)[0].data).values()
     later = f"/slack/response/{slack.new_conversation()}"
     assert _press(slack, "C0SLASH", None, button, ephemeral_url=fake.url + later).status_code == 200
     answers = fake.calls_to(later)
