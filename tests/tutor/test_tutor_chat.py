@@ -140,17 +140,28 @@ def test_a_channel_conversation_keeps_its_learner_across_sessions(engine: ChatEn
     hub = ChannelHub(SimpleNamespace(settings=settings, engine=engine, store=engine.store))  # type: ignore[arg-type]
     channel = Quiet(settings)
     sessions = []
+
+    def session_of(conversation: str) -> str:
+        link = hub.links.get("quiet", conversation)
+        assert link is not None
+        return link.session_id
+
     for _ in range(2):
-        asked = hub.answer(channel, Inbound(conversation="ward-7", text="quiz me on antigen"))
-        assert hub.answer(channel, Inbound(conversation="ward-7", text="A")).intent == "quiz_answer"
-        sessions.append(asked.session_id)
-        engine.store.delete(asked.session_id)  # the session ends (expiry, erasure): the next is new
+        hub.answer(channel, Inbound(conversation="ward-7", text="quiz me on antigen"))
+        hub.answer(channel, Inbound(conversation="ward-7", text="A"))
+        asked = session_of("ward-7")
+        record = engine.store.get(asked)
+        assert record is not None
+        assert [t.meta.get("intent") for t in record.transcript if t.role == "assistant"][-1] == "quiz_answer"
+        sessions.append(asked)
+        engine.store.delete(asked)  # the session ends (expiry, erasure): the next is new
     assert sessions[0] != sessions[1]
     # The learner belongs to the conversation's platform identity (the sessions' owner).
     progress = tutor_for(engine.store.engine).progress(learner_for_channel("quiet", "ward-7"),
                                                        owner=platform_owner("quiet", "ward-7"))
     assert progress is not None and progress.answered == 2 and progress.questions_asked == 2
-    other = hub.answer(channel, Inbound(conversation="ward-8", text="quiz me"))
+    hub.answer(channel, Inbound(conversation="ward-8", text="quiz me"))
+    other = session_of("ward-8")
     assert tutor_for(engine.store.engine).progress(learner_for_channel("quiet", "ward-8"),
                                                    owner=platform_owner("quiet", "ward-8")) is not None
-    assert other.session_id not in sessions
+    assert other not in sessions
