@@ -31,6 +31,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from assistant.evidence import retrieve
 
 HELDOUT_DIR = Path(__file__).resolve().parent / "eval" / "heldout"
+# A second held-out set, written on 2026-12-07 by another author from the review and the rules spec
+# alone, after the first set had been looked at while changing the understanding (see the README).
+HELDOUT_2_DIR = Path(__file__).resolve().parent / "eval" / "heldout_2"
 # Two development vignette sets by two authors, both written from the profile schema alone.
 DEV_VIGNETTES = (
     Path(__file__).resolve().parent / "eval" / "dev_vignettes.yaml",
@@ -67,6 +70,9 @@ class VignetteTurn(_Strict):
 class Vignette(_Strict):
     id: str
     turns: list[VignetteTurn] = Field(min_length=1)
+    # The second set also states rule outcomes on the final profile (label status, flags that must and
+    # must not be raised, per agent); scored as "rule_outcomes" when present.
+    expect_rules: dict[str, Any] = Field(default_factory=dict)
 
 
 class Split(_Strict):
