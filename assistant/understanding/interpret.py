@@ -102,6 +102,18 @@ def interpret(
         intent = classify(text, has_patient=True, facts=update)
         return Reading(intent=intent, about="patient", update=update, injection=injection,
                        sentences=["patient"])
+    # The same correction as one sentence of a longer message ("sorry 65% not 56%. CD19+, CD22 70%"):
+    # it is read alone, then blanked, so the rest is read as if it had not been said.
+    corrections, evidence = _sentence_corrections(text, known_patient)
+    if corrections:
+        for sentence in evidence.values():
+            text = text.replace(sentence, " " * len(sentence), 1)
+        reading = interpret(text, known_patient, pending=pending)
+        update = reading.update.model_copy(update={
+            "set": {**reading.update.set, **corrections}, "evidence": {**reading.update.evidence, **evidence}})
+        about: About = {"neither": "patient", "evidence": "both"}.get(reading.about, reading.about)  # type: ignore[assignment]
+        return reading.model_copy(update={"update": update, "about": about,
+                                          "intent": classify(text, has_patient=True, facts=update)})
 
     # A message is read sentence by sentence and then as a whole; a one-sentence message (most of them)
     # is the same text each time, so each distinct text is read once.
@@ -140,6 +152,22 @@ def interpret(
         injection=injection,
         sentences=[r.kind for r in readings],
     )
+
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+")
+
+
+def _sentence_corrections(text: str, known: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Bare corrections that are whole sentences of ``text``: the values, and the sentence of each."""
+    values: dict[str, Any] = {}
+    evidence: dict[str, str] = {}
+    sentences = [s for s in _SENTENCE_BREAK.split(text) if s.strip()]
+    if len(sentences) < 2:
+        return values, evidence
+    for sentence in sentences:
+        for field, value in (bare_correction(sentence.strip().rstrip(".!;").strip(), known) or {}).items():
+            values[field], evidence[field] = value, sentence
+    return values, evidence
 
 
 def _in_context(

@@ -135,6 +135,25 @@ def test_what_is_not_a_bare_correction(text: str) -> None:
     assert bare_correction(text, KNOWN) is None
 
 
+# The same corrections as one sentence of a longer message: read alone, the rest read as usual.
+IN_A_MESSAGE: list[tuple[str, dict[str, Any]]] = [
+    ("sorry 54 not 45. CD19 positive, CD22 on 70% of blasts", {"age_years": 54, "cd19": "positive",
+                                                                 "cd22_positive_pct": 70}),
+    ("Blasts are CD19 dim. oops, blasts 30 not 80.", {"cd19": "dim", "marrow_blasts_pct": 30}),
+    ("typo: 45 -> 54; no CNS disease", {"age_years": 54, "cns_disease": False}),
+    ("No CNS disease. cd22 is actually 65.", {"cns_disease": False, "cd22_positive_pct": 65}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), IN_A_MESSAGE)
+def test_a_correction_sentence_inside_a_longer_message(text: str, expected: dict[str, Any]) -> None:
+    assert _stored(text, KNOWN) == expected
+
+
+def test_a_correction_sentence_of_nothing_on_file_stores_no_number() -> None:
+    assert "age_years" not in _stored("sorry 54 not 46. CD19 positive", KNOWN)
+
+
 def test_a_bare_correction_needs_known_facts() -> None:
     assert bare_correction("sorry 54 not 45", {}) is None
     assert "age_years" not in _stored("sorry 54 not 45")
