@@ -42,8 +42,8 @@ def _first(layout: Layout) -> Outbound:
         blocks += _sections("*Question:* " + inline(layout.question, SLACK))
     quiz = layout.quiz
     if quiz is not None:
-        if quiz.prompt.strip() not in "\n".join(layout.lead):
-            blocks += _sections("*Question:* " + inline(quiz.prompt.strip(), SLACK))
+        if layout.quiz_prompt:
+            blocks += _sections("*Question:* " + inline(layout.quiz_prompt, SLACK))
         if quiz.options:
             blocks += _sections("\n".join(f"{n}. {inline(o.text, SLACK)}" for n, o in enumerate(quiz.options, 1)))
             blocks.append(_actions([_button(f"Answer {n}", str(n), f"{QUIZ_ACTION}_{n}")

@@ -56,8 +56,8 @@ def answer_card(layout: Layout) -> dict[str, Any]:
         actions.append(_toggle("Sources", SOURCES_ID))
     quiz = layout.quiz
     if quiz is not None:
-        if quiz.prompt.strip() not in "\n".join(layout.lead):
-            body.append(_text(quiz.prompt.strip(), weight="Bolder"))
+        if layout.quiz_prompt:
+            body.append(_text(layout.quiz_prompt, weight="Bolder"))
         body += [_text(f"{n}. {option.text}") for n, option in enumerate(quiz.options, start=1)]
         actions += [_say(str(n), str(n)) for n in range(1, len(quiz.options) + 1)]
     actions += [_say(f.label, f.message) for f in layout.follow_ups]

@@ -44,8 +44,8 @@ class Layout:
     notice: str  # the decision-support paragraph ('' when the answer carries none)
     question: str  # the one question asked back ('' when none)
     details: tuple[str, ...]  # Markdown paragraphs after the lead, other questions last
-    brief: tuple[str, ...]  # the same, each finding shrunk to its one-line summary (for a phone's text)
     quiz: QuizCard | None
+    quiz_prompt: str  # the quiz's question to show with its options ('' when the lead already asks it)
     follow_ups: tuple[Suggestion, ...]
     sources: tuple[Source, ...]
 
@@ -55,41 +55,32 @@ def is_notice(paragraph: str) -> bool:
     return paragraph.strip() in (NOTICE, decision_support_line())
 
 
-def layout(response: ChatResponse) -> Layout:
+def layout(response: ChatResponse, *, brief: bool = False) -> Layout:
+    """The reply's parts. ``brief``: each finding of the details shrunk to its one-line summary, for a
+    phone's text messages (the other surfaces show the details in full)."""
     parts = response.parts
     if parts is not None:
         text, questions, lead = parts.details, list(parts.questions), list(parts.bottom_line)
     else:  # a tutor turn, a help text, an apology: the answer as written
         text, questions, lead = response.answer, [], []
     bottom_line = bool(lead)
-    details, notice = _body(paragraphs(text), lead, response.quiz)
-    # The brief is cut from the same text, so it loses the same first paragraph when that is the lead.
-    brief, _ = _body(paragraphs(brief_findings(text, response.assessment)), list(parts.bottom_line) if parts else [],
-                     response.quiz)
+    blocks = paragraphs(brief_findings(text, response.assessment) if brief else text)
+    notice = next((p for p in blocks if is_notice(p)), "")
+    details = [p for p in blocks if p != notice]
+    if not lead and details:
+        lead = details.pop(0).split("\n")
+    quiz, quiz_prompt = response.quiz, ""
+    if quiz is not None:
+        prompt = quiz.prompt.strip()
+        # The tutor writes its question into the answer too: the quiz card carries it once.
+        details = [p for p in details if prompt not in p]
+        quiz_prompt = "" if prompt in "\n".join(lead) else prompt
     question = questions[0] if questions else ""
     if len(questions) > 1:
-        also = "Also: " + " ".join(questions[1:])
-        details, brief = [*details, also], [*brief, also]
+        details.append("Also: " + " ".join(questions[1:]))
     return Layout(lead=tuple(lead), bottom_line=bottom_line, notice=notice, question=question,
-                  details=tuple(details), brief=tuple(brief), quiz=response.quiz,
+                  details=tuple(details), quiz=quiz, quiz_prompt=quiz_prompt,
                   follow_ups=tuple(response.suggestions), sources=tuple(sources(response.citations)))
-
-
-def _body(blocks: list[str], lead: list[str], quiz: QuizCard | None) -> tuple[list[str], str]:
-    """The paragraphs after the lead, and the notice taken out of them. Without a bottom line, the
-    first paragraph becomes the lead (``lead`` is filled in place)."""
-    notice = next((p for p in blocks if is_notice(p)), "")
-    blocks = [p for p in blocks if p != notice]
-    if not lead and blocks:
-        lead.extend(blocks.pop(0).split("\n"))
-    if quiz is not None and quiz_prompt_in(quiz, lead, blocks):
-        # The tutor writes its question into the answer too; the quiz card carries it once.
-        blocks = [p for p in blocks if quiz.prompt.strip() not in p]
-    return blocks, notice
-
-
-def quiz_prompt_in(quiz: QuizCard | None, lead: list[str], details: list[str]) -> bool:
-    return quiz is not None and any(quiz.prompt.strip() in p for p in [*details, "\n".join(lead)])
 
 
 def sources(citations: list[Citation]) -> list[Source]:

@@ -45,19 +45,18 @@ def gsm_septets(text: str) -> int:
 def to_gsm(text: str) -> str:
     """Text every phone shows in GSM-7: one character outside it would send the whole message as UCS-2,
     at 67 characters a segment instead of 153."""
+    if is_gsm(text):  # nearly every message: nothing to rewrite
+        return text
     out = []
     for char in text:
         char = _CLINICAL.get(char, char)
-        try:
-            char.encode("gsm03.38")
-            out.append(char)
-        except UnicodeEncodeError:
-            plain = anyascii(unicodedata.normalize("NFC", char)) or "?"
-            out.append(plain if _encodable(plain) else "?")
+        plain = char if is_gsm(char) else anyascii(unicodedata.normalize("NFC", char)) or "?"
+        out.append(plain if is_gsm(plain) else "?")
     return "".join(out)
 
 
-def _encodable(text: str) -> bool:
+def is_gsm(text: str) -> bool:
+    """Whether every character is in GSM-7 (its basic or extension table)."""
     try:
         text.encode("gsm03.38")
     except UnicodeEncodeError:
@@ -96,7 +95,7 @@ class Paged:
 
 def paged_reply(response: ChatResponse, surface: Surface) -> Rendered:
     """The reply as text messages: the first now, the rest held on the conversation for MORE and SOURCES."""
-    pages = paged(layout(response), surface)
+    pages = paged(layout(response, brief=True), surface)
     return Rendered(now=[{"text": t} for t in pages.now],
                     held=Held(more=tuple({"text": t} for t in pages.more),
                               sources=tuple({"text": t} for t in pages.sources), paged=True))
@@ -144,17 +143,17 @@ def _quiz_lines(layout: Layout, style: Style) -> list[str]:
     quiz = layout.quiz
     if quiz is None:
         return []
-    lines = [] if quiz.prompt.strip() in "\n".join(layout.lead) else [inline(quiz.prompt.strip(), style)]
+    lines = [inline(layout.quiz_prompt, style)] if layout.quiz_prompt else []
     lines += [f"{n}. {inline(option.text, style)}" for n, option in enumerate(quiz.options, start=1)]
     lines.append("Reply with the number of your answer." if quiz.options else "Reply with your answer.")
     return lines
 
 
 def _detail_lines(layout: Layout, style: Style) -> list[str]:
-    """The brief details as lines, a blank line between paragraphs, the notice last (the first message
-    carries "Decision support only"; the notice adds what the labels are dated by)."""
+    """The details (brief, from ``paged_reply``) as lines, a blank line between paragraphs, the notice
+    last (the first message carries "Decision support only"; the notice adds what the labels are dated by)."""
     out: list[str] = []
-    for paragraph in list(layout.brief) + ([layout.notice] if layout.notice else []):
+    for paragraph in list(layout.details) + ([layout.notice] if layout.notice else []):
         if out:
             out.append("")
         out += [block(compact_markers(line), style) for line in paragraph.split("\n") if line.strip()]

@@ -9,7 +9,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from api.channels.layout import held_word, layout
-from api.channels.pages import SMS, SMS_LIMIT, WHATSAPP_LIMIT, WHATSAPP_TEXT, Paged, Surface, gsm_septets, paged, to_gsm
+from api.channels.pages import (
+    SMS,
+    SMS_LIMIT,
+    WHATSAPP_LIMIT,
+    WHATSAPP_TEXT,
+    Paged,
+    Surface,
+    gsm_septets,
+    is_gsm,
+    paged,
+    to_gsm,
+)
 from assistant.answer import AnswerParts, ChatResponse, Citation
 from tests.channels.harness import chat_response
 
@@ -21,36 +32,28 @@ def _markers(texts: list[str]) -> set[int]:
     return {int(n) for text in texts for run in _MARKERS.findall(text) for n in run.split(",")}
 
 
-def _gsm(text: str) -> bool:
-    try:
-        text.encode("gsm03.38")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def _all(pages: Paged) -> list[str]:
     return [*pages.now, *pages.more, *pages.sources]
 
 
 @pytest.mark.parametrize("name", FIXTURES)
 def test_every_sms_is_at_most_three_gsm7_segments(name: str) -> None:
-    pages = paged(layout(chat_response(name)), SMS)
+    pages = paged(layout(chat_response(name), brief=True), SMS)
     assert len(pages.now) == 1
     for text in _all(pages):
-        assert _gsm(text) and gsm_septets(text) <= SMS_LIMIT and len(text) <= 480, text
+        assert is_gsm(text) and gsm_septets(text) <= SMS_LIMIT and len(text) <= 480, text
 
 
 @pytest.mark.parametrize("name", FIXTURES)
 def test_every_whatsapp_message_is_at_most_480_characters(name: str) -> None:
-    pages = paged(layout(chat_response(name)), WHATSAPP_TEXT)
+    pages = paged(layout(chat_response(name), brief=True), WHATSAPP_TEXT)
     assert len(pages.now) == 1 and all(len(text) <= WHATSAPP_LIMIT for text in _all(pages))
 
 
 @pytest.mark.parametrize("name", FIXTURES)
 @pytest.mark.parametrize("surface", [SMS, WHATSAPP_TEXT], ids=["sms", "whatsapp"])
 def test_every_marker_shown_resolves_in_sources_and_each_source_is_listed_once(name: str, surface: Surface) -> None:
-    pages = paged(layout(chat_response(name)), surface)
+    pages = paged(layout(chat_response(name), brief=True), surface)
     shown = _markers([*pages.now, *pages.more])
     listed = [line for text in pages.sources for line in text.split("\n") if _MARKERS.match(line)]
     assert shown <= _markers(listed)
@@ -60,7 +63,7 @@ def test_every_marker_shown_resolves_in_sources_and_each_source_is_listed_once(n
 
 @pytest.mark.parametrize("name", ["turn1", "turn2", "turn3"])
 def test_the_first_message_gives_every_agents_verdict(name: str) -> None:
-    [first] = paged(layout(chat_response(name)), SMS).now
+    [first] = paged(layout(chat_response(name), brief=True), SMS).now
     for agent in ("Blinatumomab", "InO", "Tisagenlecleucel"):
         assert re.search(rf"^- {agent}: (ruled out|main concern|no finding against it)", first, re.M), first
 
@@ -68,13 +71,13 @@ def test_the_first_message_gives_every_agents_verdict(name: str) -> None:
 @pytest.mark.parametrize("name", ["turn1", "turn2", "turn3", "assessment"])
 def test_every_finding_reaches_some_more_part(name: str) -> None:
     response = chat_response(name)
-    pages = paged(layout(response), SMS)
+    pages = paged(layout(response, brief=True), SMS)
     codes = {flag["code"] for entry in (response.assessment or {})["agents"] for flag in entry["flags"]}
     assert codes and all(any(f"({code})" in part for part in pages.more) for code in codes)
 
 
 def test_the_quiz_stays_whole_on_the_first_message() -> None:
-    [first] = paged(layout(chat_response("quiz")), SMS).now
+    [first] = paged(layout(chat_response("quiz"), brief=True), SMS).now
     assert "1. Blinatumomab (TOWER)" in first and "3. Tisagenlecleucel (ELIANA)" in first
     assert "Reply with the number of your answer." in first
 
@@ -84,7 +87,7 @@ def test_a_question_asked_back_is_on_the_first_message() -> None:
                             parts=AnswerParts(bottom_line=["- **InO**: no finding against it; on label"],
                                               details="Long detail. " * 80,
                                               questions=["What is the marrow blast percentage?", "CNS status?"]))
-    pages = paged(layout(response), SMS)
+    pages = paged(layout(response, brief=True), SMS)
     assert "Q: What is the marrow blast percentage?" in pages.now[0] and "CNS status?" not in pages.now[0]
     assert any("Also: CNS status?" in part for part in pages.more)
 
@@ -95,7 +98,7 @@ def test_a_question_asked_back_is_on_the_first_message() -> None:
     ("ALL → HSCT", "ALL -> HSCT"), ("中", "Zhong"),
 ])
 def test_text_outside_gsm7_is_written_in_it_without_changing_a_unit(text: str, expected: str) -> None:
-    assert to_gsm(text) == expected and _gsm(to_gsm(text))
+    assert to_gsm(text) == expected and is_gsm(to_gsm(text))
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -120,7 +123,7 @@ def test_no_text_message_ever_exceeds_its_limit(lines: list[str], details: list[
                             parts=AnswerParts(bottom_line=[f"- {line} {tags}" for line in lines],
                                               details="\n\n".join(details)))
     surface = Surface(limit=limit, measure=gsm_septets, prepare=to_gsm)
-    pages = paged(layout(response), surface)
+    pages = paged(layout(response, brief=True), surface)
     for text in _all(pages):
-        assert _gsm(text) and gsm_septets(text) <= limit
+        assert is_gsm(text) and gsm_septets(text) <= limit
     assert _markers([*pages.now, *pages.more]) <= _markers(pages.sources)
