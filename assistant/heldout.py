@@ -34,6 +34,9 @@ HELDOUT_DIR = Path(__file__).resolve().parent / "eval" / "heldout"
 # A second held-out set, written on 2026-12-07 by another author from the review and the rules spec
 # alone, after the first set had been looked at while changing the understanding (see the README).
 HELDOUT_2_DIR = Path(__file__).resolve().parent / "eval" / "heldout_2"
+# A third, written on 2026-12-07 by a third author from the review and the rules spec alone, frozen
+# before it was run and before the changes measured on it (the second set had been looked at by then).
+HELDOUT_3_DIR = Path(__file__).resolve().parent / "eval" / "heldout_3"
 # Two development vignette sets by two authors, both written from the profile schema alone.
 DEV_VIGNETTES = (
     Path(__file__).resolve().parent / "eval" / "dev_vignettes.yaml",
