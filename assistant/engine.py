@@ -231,6 +231,10 @@ class ChatEngine:
         judged = coverage_of(question, hits, getattr(self.retriever, "known_terms", frozenset()), suspected=suspected)
         ctx.scope = judged
         chosen = select_passages(hits, show=plan.show) if judged.covered or not judge_scope else []
+        if judged.covered and not chosen and hits:
+            # The scope judgement said the review answers this; the selection floors must not turn
+            # that into a refusal with no reason given. The best-ranked passage answers.
+            chosen = list(hits[:1])
         ctx.tool_calls.append(ToolCall(
             name="search_review", input={"query": question, "k": plan.k},
             output={"passage_ids": [h.passage_id for h in chosen], "covered": judged.covered,

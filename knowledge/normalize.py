@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Collection
 from functools import lru_cache
 
 from knowledge.vocabulary import (
@@ -170,3 +171,58 @@ def mentioned_agents(text: str) -> tuple[str, ...]:
     """The pack agents a text mentions by any name, in the pack's order (for ingested passages)."""
     named = {_AGENT_NAMES[t.tokens] for t in find_terms(text) if t.tokens in _AGENT_NAMES}
     return tuple(a for a in ("blinatumomab", "inotuzumab_ozogamicin", "tisagenlecleucel") if a in named)
+
+
+_PHRASE_BREAK = re.compile(r"[.,;:()\[\]!?\n]")
+_PHRASE_WORD = re.compile(r"[a-z]+")
+
+
+def phrase_acronyms(text: str, *, lengths: tuple[int, ...] = (3, 4)) -> set[str]:
+    """The acronyms ``text`` spells out: the initials of every run of three or four content words
+    within a phrase, hyphenated parts counted as words ("progression-free survival" -> "pfs").
+
+    A question that writes "PFS" asks about what a passage calls progression-free survival; without
+    this, an abbreviation the passages never print reads as an unknown name.
+    """
+    out: set[str] = set()
+    for phrase in _PHRASE_BREAK.split(text.lower()):
+        words = [w for w in _PHRASE_WORD.findall(phrase)]
+        for n in lengths:
+            for i in range(len(words) - n + 1):
+                run = words[i : i + n]
+                if not any(w in STOPWORDS for w in run):
+                    out.add("".join(w[0] for w in run))
+    return out
+
+
+# A query word shorter than this is not read as the start of a longer term ("rel", "way", "top").
+PREFIX_MIN = 4
+PREFIX_TAKES = 3
+
+
+def known_forms(tokens: list[str], known: Collection[str]) -> list[str]:
+    """The known terms that ``tokens`` (one text's BM25 tokens, in order) stand for where they are
+    not known themselves. Three ways a word of a question can name what the passages call otherwise,
+    none of them a word list:
+
+    * a clipped word: "chemo", "refr" start "chemotherapy", "refractory" (the shortest few terms);
+    * a closed compound: "bispecific" is "bi" + "specific" as the passages hyphenate it;
+    * a spelled-out acronym: "central nervous system" is what the passages write as "cns".
+    """
+    out: list[str] = []
+    for i, token in enumerate(tokens):
+        if token in known or not token.isalpha():
+            continue
+        if len(token) >= PREFIX_MIN:
+            longer = sorted((t for t in known if len(t) > len(token) and t.startswith(token)), key=len)
+            out += longer[:PREFIX_TAKES]
+        out += [p for cut in range(2, len(token) - 1)
+                for p in (token[:cut], token[cut:]) if token[:cut] in known and token[cut:] in known]
+    for n in (2, 3, 4):
+        for i in range(len(tokens) - n + 1):
+            run = tokens[i : i + n]
+            if all(t.isalpha() for t in run):
+                initials = "".join(t[0] for t in run)
+                if initials in known and initials not in tokens:
+                    out.append(initials)
+    return list(dict.fromkeys(out))

@@ -24,7 +24,7 @@ import numpy.typing as npt
 
 from knowledge.fusion import reciprocal_rank_fusion
 from knowledge.lexical import LexicalIndex
-from knowledge.normalize import mentioned_agents
+from knowledge.normalize import mentioned_agents, phrase_acronyms
 from knowledge.rerank import Candidate, LogisticReranker, agent_fit, coverage, feature_matrix
 from knowledge.store import IndexedPassage, lexical_text, record_passage_id
 
@@ -217,7 +217,8 @@ def build_signals(
         question_vectors=np.vstack(vectors) if vectors else np.zeros((0, text_vectors.shape[1])),
         question_owner=np.asarray(owners, dtype=np.int64),
         question_texts=question_texts,
-        known_terms=frozenset(idf),
+        # An abbreviation of a phrase some passage spells out is a known term too ("PFS").
+        known_terms=frozenset(idf).union(*(analyze(a) for p in passages for a in phrase_acronyms(p.text))),
         position={key: i for i, key in enumerate(keys)},
         lexical=LexicalIndex([lexical_text(p) for p in passages]),
         question_lexical=LexicalIndex(question_texts),

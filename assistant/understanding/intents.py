@@ -187,7 +187,9 @@ def classify(text: str, *, has_patient: bool, facts: FactUpdate | None = None) -
         return intent("evidence_fact", "asks about the evidence")
     if has_patient:
         return intent("patient_assessment", "a patient is known")
-    return intent("out_of_scope", "nothing the review covers", "this topic")
+    # No word of the field is not evidence of being outside it ("do the authors think the disease is
+    # short of options?"): retrieval judges whether the review answers it (assistant.scope).
+    return intent("evidence_fact", "no term of the field: the evidence decides")
 
 
 def _outside_the_review(text: str, agents: list[AgentKey], stated: bool) -> str | None:

@@ -53,6 +53,15 @@ _ASKS = re.compile(
 )
 
 
+# A piece that opens with a premise ("if allo after ino carries that risk", "given the VOD risk")
+# sets up the question after it and asks nothing itself, even when it names a rate or a risk.
+_PREMISE = re.compile(r"^(?:if|given|since|assuming|suppose|supposing|considering|because|as)\b", _I)
+
+
+def _asks(piece: str) -> bool:
+    return len(piece.split()) >= MIN_PART_WORDS and bool(_ASKS.search(piece))
+
+
 def split_question(text: str) -> list[str]:
     """The parts of ``text`` that are questions of their own; one part when it asks one thing.
 
@@ -64,8 +73,9 @@ def split_question(text: str) -> list[str]:
         piece = _LEADING_JOIN.sub("", raw.strip(" ,.;"))
         if not piece:
             continue
+        premise = bool(_PREMISE.match(piece))
         piece = f"{carry}, {piece}" if carry else piece
-        if len(piece.split()) < MIN_PART_WORDS or not _ASKS.search(piece):
+        if premise or not _asks(piece):
             carry = piece
             continue
         carry = ""
@@ -78,15 +88,23 @@ def split_question(text: str) -> list[str]:
     return [_with_subjects(part, parts) for part in parts]
 
 
-def _subjects(text: str) -> list[str]:
-    """The names in ``text`` that say whom or what it is about: agents, trials, populations."""
-    agents = [_AGENT_NAMES[a] for a in mentioned_agents(text)]
-    return agents + [m.group(0) for m in _TRIAL_OR_GROUP.finditer(text)]
+def _agents(text: str) -> list[str]:
+    return [_AGENT_NAMES[a] for a in mentioned_agents(text)]
+
+
+def _trials_or_groups(text: str) -> list[str]:
+    return [m.group(0) for m in _TRIAL_OR_GROUP.finditer(text)]
 
 
 def _with_subjects(part: str, parts: list[str]) -> str:
-    own = {s.casefold() for s in _subjects(part)}
-    borrowed = [s for other in parts if other is not part for s in _subjects(other) if s.casefold() not in own]
+    """``part`` with the subjects of a kind it leaves out, taken from the other parts. A part that
+    names its own agent ("what is tisa-cel") is about that agent: the other part's agent would
+    only pull its passages in."""
+    borrowed: list[str] = []
+    for kind in (_agents, _trials_or_groups):
+        if kind(part):
+            continue
+        borrowed += [s for other in parts if other is not part for s in kind(other)]
     if not borrowed:
         return part
     return f"{part} ({', '.join(dict.fromkeys(borrowed))})"

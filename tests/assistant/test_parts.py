@@ -16,6 +16,14 @@ from assistant.understanding.parts import split_question
         ("blina CR rate in TOWER? and median OS?", ["blina CR rate in TOWER", "median OS (blinatumomab, TOWER)"]),
         ("CRS rate with tisa-cel; how is it treated?",
          ["CRS rate with tisa-cel", "how is it treated (tisagenlecleucel CAR T)"]),
+        # A part that names its own agent keeps to it: borrowing the other part's agent pulls its passages in.
+        ("what does blina target, and which costimulatory domain does tisa-cel carry?",
+         ["what does blina target", "which costimulatory domain does tisa-cel carry"]),
+        # A premise ("if ...", "given ...") sets up the question after it and is not a part of its own.
+        ("if SOS is the worry after InO, what is the alternative to transplant? and how long do blina responses last?",
+         ["if SOS is the worry after InO, what is the alternative to transplant", "how long do blina responses last"]),
+        ("Given the SOS risk, how many InO cycles before HSCT and what bilirubin threshold?",
+         ["Given the SOS risk, how many InO cycles before HSCT", "what bilirubin threshold (inotuzumab ozogamicin)"]),
     ],
 )
 def test_two_questions_become_two_parts_that_keep_their_subject(question: str, parts: list[str]) -> None:

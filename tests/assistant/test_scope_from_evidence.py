@@ -1,0 +1,72 @@
+"""Scope is judged from what the passages hold, not from whether a message uses a word of the field.
+
+The questions here are development wordings, written for these tests.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.engine import ChatEngine
+from assistant.heldout import is_refusal
+from assistant.scope import uncovered_terms
+from knowledge.normalize import known_forms, phrase_acronyms
+
+
+@pytest.mark.parametrize(
+    ("text", "acronym"),
+    [("Median progression-free survival was short", "pfs"), ("cytokine release syndrome in adults", "crs"),
+     ("the blood brain barrier", "bbb")],
+)
+def test_a_phrase_spelled_out_gives_its_acronym(text: str, acronym: str) -> None:
+    assert acronym in phrase_acronyms(text)
+
+
+def test_stopwords_do_not_make_acronyms() -> None:
+    assert "ota" not in phrase_acronyms("one of the agents")
+
+
+@pytest.mark.parametrize(
+    ("tokens", "known", "found"),
+    [
+        (["chemo"], {"chemotherapy"}, ["chemotherapy"]),  # a clipped word
+        (["bispecific"], {"bi", "specific"}, ["bi", "specific"]),  # a closed compound
+        (["central", "nervous", "system"], {"cns"}, ["cns"]),  # an acronym spelled out
+        (["rel"], {"relapse"}, []),  # too short to be read as a clipped word
+        (["chemotherapy"], {"chemotherapy"}, []),  # known words need nothing
+    ],
+)
+def test_known_forms(tokens: list[str], known: set[str], found: list[str]) -> None:
+    assert known_forms(tokens, known) == found
+
+
+def test_a_clipped_or_compounded_word_is_not_uncovered() -> None:
+    known = {"chemotherapy", "bi", "specific", "combination"}
+    assert uncovered_terms("why not chemo with the bispecific", known) == []
+    assert uncovered_terms("fertility preservation with chemo", known) == ["fertility", "preservation"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Do the authors think there are too few options now, or too many?",  # no word of the field at all
+        "How did MLL-rearranged patients given InO fare for PFS?",  # an abbreviation the passages spell out
+    ],
+)
+def test_an_in_scope_question_without_the_field_s_words_is_answered(engine: ChatEngine, question: str) -> None:
+    response = engine.respond(question)
+    assert not is_refusal(response.answer) and response.citations
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("what's the best way to keep a sourdough starter alive", None),
+        ("Which empirical antibiotic suits febrile neutropenia with penicillin anaphylaxis?", "antibiotic"),
+    ],
+)
+def test_a_question_the_passages_do_not_hold_is_refused(engine: ChatEngine, question: str, named: str | None) -> None:
+    response = engine.respond(question)
+    assert is_refusal(response.answer) and not response.citations
+    if named:
+        assert named in response.answer
