@@ -186,7 +186,7 @@ def phrase_acronyms(text: str, *, lengths: tuple[int, ...] = (3, 4)) -> set[str]
     """
     out: set[str] = set()
     for phrase in _PHRASE_BREAK.split(text.lower()):
-        words = [w for w in _PHRASE_WORD.findall(phrase)]
+        words = _PHRASE_WORD.findall(phrase)
         for n in lengths:
             for i in range(len(words) - n + 1):
                 run = words[i : i + n]
@@ -210,7 +210,7 @@ def known_forms(tokens: list[str], known: Collection[str]) -> list[str]:
     * a spelled-out acronym: "central nervous system" is what the passages write as "cns".
     """
     out: list[str] = []
-    for i, token in enumerate(tokens):
+    for token in tokens:
         if token in known or not token.isalpha():
             continue
         if len(token) >= PREFIX_MIN:

@@ -95,7 +95,7 @@ INTENTS: list[tuple[str, bool, str]] = [
     ("Tell me about brexu-cel", False, "out_of_scope"),
     ("How is T-ALL treated at relapse?", False, "out_of_scope"),
     ("venetoclax in relapsed ALL", False, "out_of_scope"),
-    ("asdfgh", False, "evidence_fact"),  # no word of the field: retrieval judges it (tests/assistant/test_scope_from_evidence.py)
+    ("asdfgh", False, "evidence_fact"),  # no word of the field: retrieval judges it (test_scope_from_evidence)
     ("Who won the football last night?", False, "out_of_scope"),
     ("62yo with relapsed AML, options?", False, "out_of_scope"),
 ]
