@@ -81,6 +81,8 @@ _AGE_PATTERNS = (
     ),
     re.compile(r"(?<![\w.^/-])(?P<n>\d{1,3})(?-i:[MF])(?![\w/%])"),
     re.compile(r"(?<![\w.^/-])(?P<n>\d{1,3})\s?/\s?(?-i:[MF])\b"),
+    # The same with a space, opening the message or a sentence: "52 M, 2nd relapse", "67 F - refractory".
+    re.compile(r"(?:^|(?<=[.;:(\n])|(?<=[.;:(\n]\s))\s*(?P<n>\d{1,3})\s(?-i:[MF])(?=\s*(?:[,;.:/-]|$))"),
     # The sex first, then the age, at the start of a clause: "F, 56, refractory", "F 72 Ph+", "M/45".
     re.compile(r"(?:^|(?<=[.;:(\n-])|(?<=[.;:(\n-]\s))\s*(?-i:[MF])\s*[,/]?\s*(?P<n>\d{1,3})(?![\w%.]|\s*(?:%|x\b|mg|kg))"),
     re.compile(

@@ -134,6 +134,11 @@ FACTS: tuple[BooleanFact, ...] = (
         absent=(
             rf"\b(?:normal|adequate|good|healthy|preserved|sufficient)\s+(?:cd3\+?\s+)?{_T}",
             rf"\b{_T}\s+(?:counts?\s+|function\s+|numbers?\s+)?(?:are\s+|is\s+)?(?:normal|adequate|fine|ok|good|preserved)\b",
+            # With a verb of seeming, and the counts that stand for T-cell fitness: "T cells look fine",
+            # "ALC normal", "CD3 count ok".
+            rf"\b{_T}\s+(?:look|looks|looked|seem|seems|seemed|appear|appears)\s+(?:ok|okay|fine|normal|good|healthy|adequate)\b",
+            r"\b(?:alc|absolute\s+lymphocyte\s+count|lymphs|lymphocytes|lymphocyte\s+count|cd3\+?(?:\s+(?:t[\s-]?cells?|count))?)"
+            r"\s+(?:is\s+|are\s+|was\s+|looks?\s+)?(?:normal|ok|okay|fine|adequate|preserved|good|wnl)\b",
         ),
     ),
     BooleanFact(
@@ -188,6 +193,11 @@ FACTS: tuple[BooleanFact, ...] = (
             rf"\bwould\s+rather\s+not\s+(?:have|carry|use|wear)\s+{_PUMP}",
             r"\bno\s+pump\b",
             r"\bpump[\s-]+averse\b",
+            # The aversion first, then a few words, then the pump, within one clause: "doesn't want to be
+            # tied to a pump", "hates the thought of wearing an infusion pump", "not keen on lugging a pump".
+            rf"\b(?:(?:doesn't|does\s+not|don't|do\s+not|wouldn't|would\s+not|won't|will\s+not)\s+(?:want|like|fancy)|"
+            rf"hates?|dislikes?|dreads?|refuses?|declines?|not\s+keen|isn't\s+keen|reluctant|can't\s+face|"
+            rf"(?:would|'d)\s+rather\s+not|objects?)\b[^.;,!?\n]{{0,40}}?\b{_PUMP}\b",
             r"\b(?:no|poor|unreliable|difficult|limited)\s+(?:reliable\s+)?(?:iv|venous|intravenous)\s+access\b",
         ),
         absent=(

@@ -126,7 +126,7 @@ _BLAST_PATTERNS = (
     re.compile(rf"\b(?:{_MARROW}\s+)?{_BLAST}\b{_LINK}{AMOUNT}{PERCENT}", _I),
     re.compile(
         rf"\b{_MARROW}(?:\s+(?:shows?|showed|showing|with|has|had|biopsy|aspirate|involvement|infiltration|"
-        rf"replacement|disease))*\s*[:=]?\s*{AMOUNT}{PERCENT}(?!\s*(?:cellular|fibros|plasma|lympho|normal|of\b))",
+        rf"replacement|disease|now|currently|today|still|is|was|at|of|~))*\s*[:=]?\s*{AMOUNT}{PERCENT}(?!\s*(?:cellular|fibros|plasma|lympho|normal|of\b))",
         _I,
     ),
     re.compile(rf"{AMOUNT}{PERCENT}\s*{_MARROW}\s+(?:involvement|infiltration|replacement|disease)\b", _I),
@@ -155,6 +155,12 @@ _ULN = r"\s*(?:x|times|-?\s*fold)?\s*(?:the\s+)?(?:uln|upper\s+limit(?:\s+of\s+n
 _BILI_PATTERNS = (
     re.compile(rf"\b{_BILI}(?:\s+(?:is|was|of|at|now|level|=|:))*\s*[:=]?\s*{AMOUNT}{_ULN}", _I),
     re.compile(rf"{AMOUNT}{_ULN}\s*(?:for\s+|of\s+)?(?:total\s+)?(?:bilirubin|bili)\b", _I),
+    # A word about it first, then the multiple: "bili ok at 0.8x ULN", "bilirubin normal - 0.7 x ULN".
+    re.compile(
+        rf"\b{_BILI}\s+(?:is\s+|was\s+)?(?:normal|ok|okay|fine|wnl|stable|elevated|raised|high|up|down|mildly\s+up)"
+        rf"(?:\s*(?:at|,|-|:|=|\(|~))*\s*{AMOUNT}{_ULN}",
+        _I,
+    ),
 )
 _BILI_UNIT = r"(?:mg\s*/\s*dl|(?:µ|u|micro)mol(?:\s*/\s*l)?|mmol\s*/\s*l)"
 _ULN_WORDS = (
@@ -237,7 +243,8 @@ _COUNT = (
 _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _CYCLE_PATTERNS = (
     re.compile(rf"\b{_COUNT}\s+(?:more\s+|further\s+)?(?:cycles?|courses?)\s+(?:of\s+)?(?:{INO_TERM})", _I),
-    re.compile(rf"(?:{INO_TERM})\s*(?:for\s+|x\s*|×\s*|to\s+|,\s*)?{_COUNT}\s*(?:cycles?|courses?)\b", _I),
+    # "InO x 2 cycles", "limit ino to 2 cycles", "stop the ino at 2 cycles" (a plan changed to two).
+    re.compile(rf"(?:{INO_TERM})\s*(?:for\s+|x\s*|×\s*|to\s+|at\s+|,\s*)?{_COUNT}\s*(?:cycles?|courses?)\b", _I),
     re.compile(rf"(?:{INO_TERM})\s*x\s*(?P<n>[1-6])\b(?!\s*(?:/|mg|weeks?))", _I),
 )
 _PAST_CYCLES = re.compile(

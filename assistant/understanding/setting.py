@@ -10,9 +10,9 @@ relapse; clinical-rules.md section 2), so it is never guessed:
 - When a message names two settings, the later one wins ("first relapse, refractory to blina").
 - Remission history gives the ordinal: a relapse *from* the n-th remission is the n-th relapse
   ("relapsed 2 years after first CR", "CR1 of 18 months, then relapsed" -> first relapse;
-  "relapsed after CR2" -> second or later). No remission at all is refractory disease ("never
-  achieved remission", "did not reach CR after induction", "induction failure"). A relapse after
-  an unnumbered remission ("relapsed after achieving CR") still names no ordinal.
+  "relapsed after CR2" -> second or later; "relapsed on maintenance" -> first). No remission at all
+  is refractory disease ("never achieved remission", "did not reach CR after induction",
+  "induction failure"). A relapse after an unnumbered remission ("relapsed after achieving CR") still names no ordinal.
 """
 
 from __future__ import annotations
@@ -67,6 +67,9 @@ _STATUS_PATTERNS: tuple[tuple[DiseaseStatus, re.Pattern[str]], ...] = (
     (
         "first_relapse",
         re.compile(
+            # A relapse during frontline therapy ends the first remission: "relapsed on maintenance".
+            r"\brelaps(?:ed|ing)\s+(?:while\s+|whilst\s+|when\s+)?(?:on|during|in)\s+(?:(?:his|her|their|the)\s+)?"
+            r"(?:maintenance|frontline|front[\s-]line|first[\s-]line|upfront|initial\s+(?:therapy|treatment|chemo\w*))\b|"
             rf"\b(?:first|1st)\s+{_KIND}relapse\b|\brelapsed\s+for\s+the\s+first\s+time\b|\b(?:very\s+)?(?:early|late)\s+"
             r"(?:first\s+|marrow\s+|bone\s+marrow\s+|isolated\s+|combined\s+)?relapse\b",
             _I,

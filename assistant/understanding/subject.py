@@ -59,7 +59,11 @@ _ADJECTIVES = (
 )
 _PERSON = "|".join(sorted(_GENDER, key=len, reverse=True))
 RELATIVE_NOUNS = _PERSON  # shared with `retraction` ("that CD22 was his brother's")
-_RELATIVE = re.compile(rf"\b(?P<det>{_DETERMINER})?{_ADJECTIVES}(?P<noun>{_PERSON})\b(?![\s-]+(?:donor|history|hx)\b)")
+# "sibling allo", "a sib transplant" name the donor of a transplant, as "sibling donor" does.
+_RELATIVE = re.compile(
+    rf"\b(?P<det>{_DETERMINER})?{_ADJECTIVES}(?P<noun>{_PERSON})\b"
+    r"(?![\s-]+(?:donor|history|hx|allo\w*|hsct|hct|sct|bmt|transplant\w*|graft|stem|dli)\b)"
+)
 # "sibling donor allo", "donor-derived cells": the donor names a kind of transplant, not a subject.
 _DONOR = re.compile(
     rf"\b{_DETERMINER}?{_ADJECTIVES}(?:(?:sibling|sib|family|unrelated|haplo\w*|mud|msd|mrd)\s+)?donor'?s?\b"
@@ -85,6 +89,9 @@ _PATIENT_ANCHOR = re.compile(
     r"\b(?:the|my|our|this)\s+(?:patient|pt)\b(?!\s*'s)|\bpt\b(?!\s*'s)|\bpatient\s+(?:is|has|had|was)\b"
 )
 _PRONOUN = re.compile(r"(?:^|[,;:(]|\b(?:and|but|while|whereas)\b)\s*(?P<p>he|she|him|his|her|hers)\b")
+_SPEAKER = re.compile(
+    r"(?:[,;:(]|\b(?:and|but|so|then)\b)\s*(?P<s>(?:we|i)(?:'ll|'d|'ve|'re)?|our\s+team|the\s+team)\b"
+)
 _PRONOUN_GENDER: dict[str, Gender] = {
     "he": "male", "him": "male", "his": "male", "she": "female", "her": "female", "hers": "female"
 }
@@ -160,6 +167,9 @@ def _clause_end(low: str, start: int, named_to: int, gender: Gender) -> int:
         cut = min(cut, report.end())
     if (anchor := _PATIENT_ANCHOR.search(piece, after_name)) is not None:
         cut = min(cut, anchor.start())
+    # The speaker taking over ("matched sib available, we plan allo") speaks about the patient again.
+    if (speaker := _SPEAKER.search(piece, after_name)) is not None:
+        cut = min(cut, speaker.start("s"))
     for pronoun in _PRONOUN.finditer(piece, after_name):
         said = _PRONOUN_GENDER[pronoun.group("p")]
         if gender != "any" and said != gender:

@@ -77,6 +77,46 @@ _PRIOR_AFTER = re.compile(
 )
 
 
+# The transplant service as people: "the BMT team", "talked to BMT", "transplant physicians". Naming
+# them says who was consulted, not that a transplant was given or is planned (a referral still is).
+_SERVICE_AFTER = re.compile(
+    r"^(?:team|teams|service|services|clinic|unit|ward|colleagues|physicians?|doctors?|consultants?|folks|people|"
+    r"group|programme|program|coordinators?|nurses?|mdt|meeting|consult)\b"
+)
+_TALKED_TO = re.compile(
+    r"\b(?:talk(?:ed|ing)?|spoke|speaking|speak|chat(?:ted|ting)?|discuss(?:ed|ing)?|met|meeting|ask(?:ed|ing)?|"
+    r"call(?:ed|ing)?|consult(?:ed|ing)?|ran\s+it\s+by|check(?:ed|ing)?)\s+(?:to|with|by)?\s*(?:the\s+|our\s+)?$"
+)
+_REFERRAL = re.compile(r"\b(?:refer|referred|referring|referral|listed|booked)\b")
+# A past verb leading a chain of treatments ("had hyper-CVAD, then blina, then MUD allo"): every
+# link of the chain is history, unless the sentence also says what is planned.
+_PAST_VERB = re.compile(r"\b(?:had|received|got|underwent|was\s+given|were\s+given|treated\s+with|salvaged\s+with)\b")
+_FUTURE = re.compile(
+    r"\b(?:plan|plans|planned|planning|will|going\s+to|intend\w*|aim\w*|hope\w*|next|proceed\w*|listed|"
+    r"scheduled|booked|refer\w*|consider\w*|would|should|could)\b|'ll\b"
+)
+
+
+def _names_the_service(c: Collector, start: int, end: int) -> bool:
+    before = c.low[max(0, start - 60) : start]
+    after = c.low[end : end + 40].lstrip(" -")
+    if _REFERRAL.search(c.scope.clause_before(start, words=4, stop_at_words=False)):
+        return False
+    return bool(_SERVICE_AFTER.match(after) or _TALKED_TO.search(before))
+
+
+def _told_as_past(c: Collector, start: int) -> bool:
+    """A transplant at the end of a chain of past treatments, in a sentence with no plan in it."""
+    sentence = c.scope.sentence_at(start)
+    before = c.low[sentence.start : start]
+    past = list(_PAST_VERB.finditer(before))
+    if not past:
+        return False
+    between = before[past[-1].end() :]
+    whole = c.low[sentence.start : sentence.end]
+    return not _FUTURE.search(whole) and not re.search(r"[;:]", between)
+
+
 def extract_transplant(c: Collector) -> None:
     for pattern, field, value in (
         (_NOT_FEASIBLE, "hsct_feasible", False),
@@ -100,10 +140,14 @@ def extract_transplant(c: Collector) -> None:
         c.claim(start, end)
         before = c.scope.clause_before(start, words=6, stop_at_words=False)
         after = c.scope.after(end)
+        if _names_the_service(c, start, end):
+            continue
         if in_history_section(c, start) and not _PLAN_AFTER.search(after):
             c.judge("prior_hsct", True, start, end, negated=False)
         elif _PRIOR_AFTER.search(after) or re.match(r"[\s-]*na[iï]ve\b", c.low[end:]):
             c.judge("prior_hsct", not re.match(r"[\s-]*na[iï]ve\b", c.low[end:]), start, end, negated=False)
+        elif _told_as_past(c, start) and not _PLAN_AFTER.search(after):
+            c.judge("prior_hsct", True, start, end, negated=False, shown_from=c.scope.lead_in(start, _PAST_VERB))
         elif (
             _PLAN_BEFORE.search(before) and not re.search(r"\b(?:post|after|following|s/p)$", before)
         ) or _PLAN_AFTER.search(after):
@@ -200,7 +244,8 @@ def extract_conditioning(c: Collector) -> None:
         if not spans:
             continue
         start, end = sentence.start + min(s for s, _ in spans), sentence.start + max(e for _, e in spans)
-        if _PAST_TRANSPLANT.search(c.low, sentence.start, start) or in_history_section(c, start):
+        if _PAST_TRANSPLANT.search(c.low, sentence.start, start) or in_history_section(c, start) \
+                or _after_a_past_transplant(c, sentence.start, start):
             continue  # "MSD allo 2023 (Bu/Cy)": how a past transplant was conditioned, not the plan
         # Two alkylators are a regimen on their own (Bu/Cy). Fewer count as "not dual" in a conditioning
         # context or with a drug used only to condition (TBI/etoposide, Treo/Flu); Flu/Cy alone is
@@ -209,3 +254,11 @@ def extract_conditioning(c: Collector) -> None:
             c.judge("dual_alkylator_conditioning", True, start, end, negated=False)
         elif _CONDITIONING_CONTEXT.search(text) or _CONDITIONING_ONLY.search(text, min(s for s, _ in spans)):
             c.judge("dual_alkylator_conditioning", False, start, end, negated=False)
+
+
+def _after_a_past_transplant(c: Collector, begin: int, start: int) -> bool:
+    """The transplant named last before a regimen was given some time ago ("allo 2 yrs ago (bu/cy)"),
+    read with the same time words that make a transplant a prior one."""
+    named = list(_HSCT_TERM.finditer(c.low, begin, start))
+    last = named[-1] if named else None
+    return last is not None and bool(_PRIOR_AFTER.search(c.scope.after(last.end(), words=6)))
