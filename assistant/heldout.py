@@ -13,7 +13,10 @@ Both splits are scored by the same measures:
 - out of scope: the answer says the review does not cover it (or that it came after the review), and
   cites no review passage; in-scope questions answered with that refusal are counted separately;
 - vignettes: after every turn, every profile field is exactly as expected and no other field is set;
-- retrieval facts@5: every asked-for fact appears in the text of the first five passages retrieved.
+- retrieval facts@5: every asked-for fact appears in the text of the first five passages retrieved;
+- rule outcomes (sets that state them): on the profile stored after a vignette's last turn, each
+  agent's label status, the flags that must (with their severity) and must not be raised, whether it
+  is suitable, and the SOS risk factors named, as the rules (tools.assess) give them.
 
 Scoring is pure (it reads responses shaped like ``ChatResponse``); ``run_split`` asks a real engine.
 """
@@ -26,7 +29,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assistant.evidence import retrieve
 
@@ -85,13 +88,19 @@ class Split(_Strict):
     vignettes: list[Vignette] = Field(default_factory=list)
 
 
+_SPLIT_NAMES = {"heldout": "held-out 1", "heldout_2": "held-out 2", "heldout_3": "held-out 3"}
+# Every held-out set, oldest first. The newest is the one that counts: the older ones were looked at
+# while changing the code (see the README).
+HELDOUT_DIRS = (HELDOUT_DIR, HELDOUT_2_DIR, HELDOUT_3_DIR)
+
+
 def load_heldout(directory: Path = HELDOUT_DIR) -> Split:
     questions = yaml.safe_load((directory / "questions.yaml").read_text(encoding="utf-8"))
     vignettes_file = directory / "vignettes.yaml"
     vignettes = yaml.safe_load(vignettes_file.read_text(encoding="utf-8")) if vignettes_file.exists() else {}
     return Split.model_validate(
         {
-            "name": "held-out",
+            "name": _SPLIT_NAMES.get(directory.name, directory.name),
             "questions": questions.get("questions", []),
             "out_of_scope": questions.get("out_of_scope", []),
             "vignettes": (vignettes or {}).get("vignettes", []),
@@ -183,6 +192,40 @@ def profile_errors(expected: Mapping[str, Any], patient: Mapping[str, Any]) -> l
     return errors
 
 
+def rule_errors(expected: Mapping[str, Any], patient: Mapping[str, Any]) -> list[str]:
+    """Where the rules, run on the stored ``patient``, differ from the ``expected`` outcomes per agent."""
+    from tools.assess import assess
+    from tools.profile import PatientProfile
+    from tools.rules.sos import sos_factors_present
+
+    try:
+        profile = PatientProfile.model_validate(dict(patient))
+    except ValidationError as error:
+        return [f"stored profile invalid: {error.errors()[0]['loc']}"]
+    verdicts: dict[str, Any] = {a.agent: a for a in assess(profile).agents}
+    errors: list[str] = []
+    for agent, want in expected.items():
+        verdict = verdicts.get(agent)
+        if verdict is None:
+            errors.append(f"{agent}: not assessed")
+            continue
+        raised = {f.code: f.severity for f in verdict.flags}
+        if "label_status" in want and verdict.label_status != want["label_status"]:
+            errors.append(f"{agent}: label {verdict.label_status}, wanted {want['label_status']}")
+        if "suitable" in want and verdict.suitable != want["suitable"]:
+            errors.append(f"{agent}: suitable {verdict.suitable}, wanted {want['suitable']}")
+        for code, severity in (want.get("flags") or {}).items():
+            if raised.get(code) != severity:
+                errors.append(f"{agent}: {code} {raised.get(code)}, wanted {severity}")
+        errors += [f"{agent}: {code} raised, wanted absent" for code in want.get("absent") or [] if code in raised]
+        if want.get("sos_factors"):
+            named = {factor.field for factor, _ in sos_factors_present(profile)}
+            missing = set(want["sos_factors"]) - named
+            if missing:
+                errors.append(f"{agent}: SOS factors {sorted(named)}, missing {sorted(missing)}")
+    return errors
+
+
 class QuestionOutcome(BaseModel):
     id: str
     style: str | None
@@ -211,6 +254,8 @@ class OutOfScopeOutcome(BaseModel):
 class VignetteOutcome(BaseModel):
     id: str
     turn_errors: list[list[str]]
+    # None when the vignette states no rule outcomes.
+    rule_errors: list[str] | None = None
 
     @property
     def passed(self) -> bool:
@@ -233,6 +278,7 @@ class SplitReport(BaseModel):
     def figures(self) -> dict[str, float | int | None]:
         q, o, v = self.questions, self.out_of_scope, self.vignettes
         retrieval = [x for x in q if x.retrieval_missing is not None]
+        ruled = [x for x in v if x.rule_errors is not None]
         return {
             "facts": self._share(sum(not x.facts_missing for x in q), len(q)),
             "citation_hit": self._share(sum(x.citation_hit for x in q), len(q)),
@@ -241,6 +287,7 @@ class SplitReport(BaseModel):
             "vignette_cases": self._share(sum(x.passed for x in v), len(v)),
             "vignette_fields": self._share(self.vignette_fields_right, self.vignette_fields_total),
             "retrieval_facts_at_5": self._share(sum(not x.retrieval_missing for x in retrieval), len(retrieval)),
+            "rule_outcomes": self._share(sum(not x.rule_errors for x in ruled), len(ruled)),
         }
 
 
@@ -304,7 +351,8 @@ def run_split(split: Split, engine: Engine | None, retriever: Retriever | None =
                 total += slots
                 right += slots - len(errors)
                 turn_errors.append(errors)
-            vignettes.append(VignetteOutcome(id=vignette.id, turn_errors=turn_errors))
+            ruled = rule_errors(vignette.expect_rules, patient) if vignette.expect_rules else None
+            vignettes.append(VignetteOutcome(id=vignette.id, turn_errors=turn_errors, rule_errors=ruled))
     return SplitReport(
         split=split.name, questions=questions, out_of_scope=out_of_scope, vignettes=vignettes,
         vignette_fields_right=right, vignette_fields_total=total,
@@ -319,6 +367,7 @@ _LABELS = {
     "vignette_cases": "vignettes: every fact stored right (cases)",
     "vignette_fields": "vignettes: fields stored right",
     "retrieval_facts_at_5": "retrieval: all asked-for facts in the top 5",
+    "rule_outcomes": "vignettes: rule outcomes right on the stored profile",
 }
 
 
@@ -351,4 +400,6 @@ def format_failures(report: SplitReport, *, limit: int = 400) -> str:
         for n, errors in enumerate(v.turn_errors, start=1):
             if errors:
                 lines.append(f"- {v.id} turn {n}: {errors}")
+        if v.rule_errors:
+            lines.append(f"- {v.id} rules: {v.rule_errors}")
     return "\n".join(lines[:limit])

@@ -28,6 +28,7 @@ from assistant.heldout import (
     load_heldout,
     missing_groups,
     profile_errors,
+    rule_errors,
     run_split,
 )
 from knowledge.pack import default_pack
@@ -155,6 +156,40 @@ def test_runner_scores_questions_refusals_and_vignettes() -> None:
     figures = run_split(split, _Scripted()).figures
     assert figures["facts"] == 0.5 and figures["in_scope_refused"] == 1
     assert figures["out_of_scope"] == 1.0 and figures["vignette_cases"] == 1.0
+
+
+_ADULT_AFTER_ALLO = {"age_years": 60, "disease_status": "second_or_later_relapse", "prior_hsct": True,
+                     "hsct_planned": True, "cd22_positive_pct": 95}
+
+
+@pytest.mark.parametrize(
+    ("expected", "errors"),
+    [
+        ({"inotuzumab_ozogamicin": {"label_status": "on_label", "flags": {"SOS_RISK": "warning"},
+                                    "sos_factors": ["prior_hsct", "age_years"]}}, []),
+        ({"tisagenlecleucel": {"label_status": "off_label", "flags": {"LABEL_AGE": "warning"}}}, []),
+        ({"tisagenlecleucel": {"label_status": "on_label"}}, ["tisagenlecleucel: label off_label, wanted on_label"]),
+        ({"blinatumomab": {"absent": ["CRS_RISK"]}}, ["blinatumomab: CRS_RISK raised, wanted absent"]),
+        ({"inotuzumab_ozogamicin": {"flags": {"SOS_RISK": "critical"}}},
+         ["inotuzumab_ozogamicin: SOS_RISK warning, wanted critical"]),
+        ({"inotuzumab_ozogamicin": {"sos_factors": ["bilirubin_x_uln"]}},
+         ["inotuzumab_ozogamicin: SOS factors ['age_years', 'hsct_planned', 'prior_hsct'], "
+          "missing ['bilirubin_x_uln']"]),
+        ({"blinatumomab": {"suitable": False}}, ["blinatumomab: suitable True, wanted False"]),
+    ],
+)
+def test_rule_outcomes_are_read_off_the_stored_profile(expected: dict[str, object], errors: list[str]) -> None:
+    assert rule_errors(expected, _ADULT_AFTER_ALLO) == errors
+
+
+def test_a_vignette_s_rule_outcomes_are_scored_on_its_last_profile() -> None:
+    split = Split(name="t", questions=[], out_of_scope=[], vignettes=[
+        {"id": "v1", "turns": [{"say": "45M", "expect": {"age_years": 45}}],  # type: ignore[list-item]
+         "expect_rules": {"tisagenlecleucel": {"label_status": "off_label"}}},
+        {"id": "v2", "turns": [{"say": "45M", "expect": {"age_years": 45}}],  # type: ignore[list-item]
+         "expect_rules": {"tisagenlecleucel": {"label_status": "on_label"}}},
+    ])
+    assert run_split(split, _Scripted()).figures["rule_outcomes"] == 0.5
 
 
 # -- the real engine on the held-out split (regression floors, not targets) ---------------------
