@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.evidence import retrieve
+from assistant.evidence import named_part, retrieve
 from assistant.understanding.parts import split_question
 
 
@@ -58,3 +58,30 @@ def test_each_part_gets_its_best_passage_before_any_part_gets_a_second() -> None
     found = retrieve(fake, "What was the CR rate in INO-VATE and how often did SOS occur?", k=4)
     # "cr-1" is already shown when the second part reaches it, so that turn passes.
     assert [h.passage_id for h in found] == ["cr-1", "sos-1", "cr-2", "cr-3"]
+
+
+@pytest.mark.parametrize(
+    ("question", "part"),
+    [("According to the abstract, how were the response rates judged?", "Abstract"),
+     ("per conclusion, what decides the choice", "Conclusion"),
+     ("In Table 1, which agent needs hospital admission?", "Table 1"),
+     ("what does the intro say about survival", "Introduction"),
+     ("in the authors' closing remarks, what is the outlook", "Conclusion"),
+     ("is it an abstract idea or a tested one?", None),
+     ("what CR rate did InO give?", None)],
+)
+def test_a_part_of_the_review_named_as_where_to_look(question: str, part: str | None) -> None:
+    assert named_part(question) == part
+
+
+class _Sections:
+    def search(self, query: str, *, k: int = 5, source: str | None = None) -> list[object]:
+        sections = ["Efficacy", "Toxicity", "Abstract", "Efficacy", "Abstract"] + ["Toxicity"] * 30
+        return [type("Hit", (), {"passage_id": f"p{i}", "section": s})() for i, s in enumerate(sections[:k])]
+
+
+def test_the_named_part_s_passages_come_first() -> None:
+    found = retrieve(_Sections(), "According to the abstract, what were the rates compared with?", k=3)
+    assert [h.passage_id for h in found] == ["p2", "p4", "p0"]
+    unnamed = retrieve(_Sections(), "what were the rates compared with?", k=3)
+    assert [h.passage_id for h in unnamed] == ["p0", "p1", "p2"]
