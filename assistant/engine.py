@@ -20,10 +20,11 @@ from assistant.evidence import retrieve
 from assistant.llm import LLMAnswerer
 from assistant.planner import Plan, plan_turn
 from assistant.scope import Coverage, coverage_of
-from assistant.selection import select_passages
+from assistant.selection import is_relevant, select_passages
 from assistant.sessions import SessionStore
 from assistant.tutor.chat import quiz_turn
 from assistant.understanding.interpret import Reading, interpret
+from assistant.understanding.parts import split_question
 from assistant.understanding.safety import redact
 from assistant.understanding.update import FactUpdate
 from knowledge.pack import KnowledgePack
@@ -231,6 +232,12 @@ class ChatEngine:
         judged = coverage_of(question, hits, getattr(self.retriever, "known_terms", frozenset()), suspected=suspected)
         ctx.scope = judged
         chosen = select_passages(hits, show=plan.show) if judged.covered or not judge_scope else []
+        parts = len(split_question(question))
+        if chosen and parts > 1:
+            # A question of several parts: each part's best passage answers it, however far its
+            # scores are from the other part's (the closeness test compares different queries).
+            heads = [h for h in hits[:parts] if is_relevant(h)]
+            chosen = (heads + [h for h in chosen if h not in heads])[: max(plan.show, len(heads))]
         if judged.covered and not chosen and hits:
             # The scope judgement said the review answers this; the selection floors must not turn
             # that into a refusal with no reason given. The best-ranked passage answers.

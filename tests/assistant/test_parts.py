@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.engine import ChatEngine
+
 from assistant.evidence import named_part, retrieve
 from assistant.understanding.parts import split_question
 
@@ -85,3 +87,13 @@ def test_the_named_part_s_passages_come_first() -> None:
     assert [h.passage_id for h in found] == ["p2", "p4", "p0"]
     unnamed = retrieve(_Sections(), "what were the rates compared with?", k=3)
     assert [h.passage_id for h in unnamed] == ["p0", "p1", "p2"]
+
+
+@pytest.mark.parametrize(
+    ("question", "figures"),
+    [("median OS in TOWER with blina, and what CR rate did InO get in INO-VATE?", ["7.7", "73.8%"]),
+     ("How many patients did ELIANA enrol, and how often was SOS seen with InO in INO-VATE?", ["92", "14.0%"])],
+)
+def test_every_part_of_a_question_is_answered(engine: ChatEngine, question: str, figures: list[str]) -> None:
+    answer = engine.respond(question).answer
+    assert all(f in answer for f in figures), answer
