@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from assistant.engine import ChatEngine
-
 from assistant.evidence import named_part, retrieve
 from assistant.understanding.parts import split_question
 
