@@ -21,9 +21,22 @@ from knowledge.ranking_signals import has_figure, wants_figure
 from tools.vocabulary import AGENT_NAMES, AGENT_SHORT, ASK_ORDER, FIELDS, describe, phrase
 
 __all__ = [
-    "AGENT_NAMES", "FIELD_LABELS", "GREETING", "HELP", "NOTICE", "SEVERITY_MARK", "SEVERITY_ORDER",
-    "bottom_line", "compose_assessment", "compose_evidence", "compose_points", "describe_fact",
-    "describe_patient", "out_of_scope", "questions_for",
+    "AGENT_NAMES",
+    "FIELD_LABELS",
+    "GREETING",
+    "HELP",
+    "NOTICE",
+    "SEVERITY_MARK",
+    "SEVERITY_ORDER",
+    "bottom_line",
+    "compose_assessment",
+    "compose_evidence",
+    "compose_points",
+    "compose_toxicity",
+    "describe_fact",
+    "describe_patient",
+    "out_of_scope",
+    "questions_for",
 ]
 
 NOTICE = (
@@ -176,6 +189,40 @@ def compose_points(points: Sequence[Mapping[str, Any]], ledger: CitationLedger, 
             line += " _For this patient:_ " + point["reason"]
         lines.append(line)
     return "\n".join(lines)
+
+
+_LEVEL_WORDS = {"high": "high risk here", "raised": "raised here", "baseline": "no added risk factor known"}
+_REVIEW_REF = re.compile(r"\s*\[\d+(?:[,-]\d+)*\]")
+
+
+def compose_toxicity(reports: Sequence[Mapping[str, Any]], ledger: CitationLedger) -> str:
+    """For each agent, the toxicities the review describes with it, how this patient's facts bear on
+    each, and the review's rates; the ones it does not describe with the agent in one line."""
+    blocks = ["**Toxicity to watch for, for this patient:**"]
+    for report in reports:
+        lines = [f"**{AGENT_NAMES[report['agent']]}**"]
+        absent = []
+        for risk in report["risks"]:
+            if risk["level"] == "not_described":
+                absent.append(risk["syndrome"])
+                continue
+            present = [f"{f['factor']} ({f['patient_fact']})" for f in risk["risk_factors"] if f["status"] == "present"]
+            unknown = [f["factor"] for f in risk["risk_factors"] if f["status"] == "unknown"]
+            name = str(risk["name"])
+            text = f"{name[:1].upper()}{name[1:]} ({risk['syndrome']}): {_LEVEL_WORDS[risk['level']]}"
+            if present:
+                text += "; risk factors present: " + ", ".join(present)
+            if unknown:
+                text += "; not known yet: " + ", ".join(unknown)
+            rates = [_REVIEW_REF.sub("", r) for r in risk["review_rates"]]
+            if rates:
+                text += ". The review reports " + "; ".join(rates)
+            ids = [c["passage_id"] for c in risk["citations"]]
+            lines.append("- " + ledger.cite(text.rstrip(".") + ".", ids))
+        if absent:
+            lines.append(f"- The review does not describe {' or '.join(absent)} with this agent.")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
 
 
 def out_of_scope(subject: str | None = None) -> str:

@@ -29,10 +29,11 @@ from assistant.understanding.safety import redact
 from assistant.understanding.update import FactUpdate
 from knowledge.pack import KnowledgePack
 from knowledge.store import REVIEW_SOURCE
-from tools.agents import AGENT_SYNONYMS
+from tools.agents import AGENT_SYNONYMS, AGENTS
 from tools.assess import assess
 from tools.profile import PatientProfile
 from tools.sequencing import sequencing_considerations
+from tools.toxicity import assess_toxicity
 
 log = logging.getLogger("rrall.chat")
 
@@ -186,6 +187,8 @@ class ChatEngine:
             sections.append(self._assessment(ctx, plan))
         if plan.run_sequencing:
             sections.append(self._sequencing(ctx, plan))
+        if plan.run_toxicity:
+            sections.append(self._toxicity(ctx, plan))
         if plan.retrieve:
             evidence = self._evidence(plan, reading, ctx, judge_scope=not sections)
             if evidence:
@@ -207,6 +210,16 @@ class ChatEngine:
                                        output=result))
         ctx.bottom_line = compose.bottom_line(result, ctx.ledger, focus=plan.agents)
         return compose.compose_assessment(result, ctx.ledger, focus=plan.agents)
+
+    def _toxicity(self, ctx: TurnContext, plan: Plan) -> str:
+        profile = PatientProfile.model_validate(ctx.patient)
+        reports = []
+        for agent in (a for a in AGENTS if not plan.agents or a in plan.agents):
+            report = assess_toxicity(profile, agent).model_dump(mode="json")
+            ctx.tool_calls.append(ToolCall(name="assess_toxicity", input={
+                "profile": profile.model_dump(mode="json", exclude_none=True), "agent": agent}, output=report))
+            reports.append(report)
+        return compose.compose_toxicity(reports, ctx.ledger)
 
     def _sequencing(self, ctx: TurnContext, plan: Plan) -> str:
         profile = PatientProfile.model_validate(ctx.patient)

@@ -24,6 +24,7 @@ class Plan:
     agents: tuple[str, ...] = ()
     run_assessment: bool = False
     run_sequencing: bool = False
+    run_toxicity: bool = False
     retrieve: bool = False
     query: str | None = None
     k: int = 6
@@ -68,6 +69,11 @@ def plan_turn(
         return replace(
             base, kind="patient_assessment", run_assessment=has_patient, acknowledge=True,
             discusses_patient=True, ask=_ask(patient, base.agents, asked_before),
+        )
+    if kind == "patient_toxicity":
+        return replace(
+            base, run_toxicity=True, acknowledge=stated_facts, discusses_patient=True,
+            ask=_ask(patient, base.agents, asked_before),
         )
     if kind == "sequencing":
         return replace(

@@ -29,6 +29,7 @@ from assistant.understanding.vocabulary import AGENT_PATTERNS, AgentKey, mention
 IntentKind = Literal[
     "evidence_fact",
     "patient_assessment",
+    "patient_toxicity",
     "comparison",
     "sequencing",
     "definition",
@@ -112,6 +113,13 @@ _ASSESS = re.compile(
     r"start|go)|on[\s-]label|what\s+about|how\s+about|thoughts|assess\w*|evaluate|choose|pick|fit\s+for)\b",
     _I,
 )
+_TOXICITY_TOPICS = frozenset({"toxicity", "sos", "crs", "icans"})
+# "with each agent", "for the three", "watch for with them": the agents taken together, for this patient.
+_EACH_AGENT = re.compile(
+    r"\b(?:each|every|all\s+(?:three|3)|the\s+(?:three|3)|these|them|those)(?:\s+(?:agents?|drugs?|options?|"
+    r"therap\w*|ones?))?\b|\bwatch\s+(?:for|out)\b|\bmonitor\s+for\b",
+    _I,
+)
 _DEFINITION = re.compile(
     r"^\s*(?:(?:what\s+(?:is|are)|what's|whats)\s+(?:an?\s+|the\s+)?(?P<term>[^?]{1,60}?)\s*\??\s*$"
     r"|define\s|definition\s+of|meaning\s+of|what\s+is\s+meant\s+by|what\s+do\s+you\s+mean\s+by"
@@ -175,6 +183,10 @@ def classify(text: str, *, has_patient: bool, facts: FactUpdate | None = None) -
         return intent("sequencing", "asks whether one treatment should follow another")
     if stated:
         return intent("patient_assessment", "states patient facts")
+    if has_patient and set(topics) & _TOXICITY_TOPICS and (
+        _ASSESS.search(clean) or _ANCHOR.search(clean) or _EACH_AGENT.search(clean)
+    ):
+        return intent("patient_toxicity", "asks which toxicities to expect for the known patient")
     if has_patient and (_ASSESS.search(clean) or _ANCHOR.search(clean)):
         return intent("patient_assessment", "asks about the known patient")
     if _NEXT.search(clean) or (_two_steps_in_order(clean) and not _ASKS_FOR_A_FIGURE.search(clean)):
