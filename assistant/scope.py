@@ -90,8 +90,13 @@ def uncovered_terms(question: str, known_terms: Collection[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def entities_among(words: Sequence[str]) -> list[str]:
+    """The words named the way drugs, products, trials and genes are named."""
+    return [w for w in words if _ENTITY_SUFFIX.search(w) or _ENTITY_SHAPE.match(w)]
+
+
 def unknown_entities(question: str, known_terms: Collection[str]) -> list[str]:
-    return [w for w in uncovered_terms(question, known_terms) if _ENTITY_SUFFIX.search(w) or _ENTITY_SHAPE.match(w)]
+    return entities_among(uncovered_terms(question, known_terms))
 
 
 def coverage_of(
@@ -108,14 +113,15 @@ def coverage_of(
     if not hits or closest < UNRELATED_BELOW:
         return Coverage(False, best, suspected)
     strong = closest >= STRONG_MATCH
-    entities = unknown_entities(question, known_terms) if known_terms else []
+    # Read once: both the entity test and the weak-match test below use the uncovered words.
+    uncovered = uncovered_terms(question, known_terms) if known_terms else []
+    entities = entities_among(uncovered)
     if entities and not strong:
         return Coverage(False, best, ", ".join(entities[:3]))
     if closest < WEAK_MATCH and known_terms:
-        unknown = uncovered_terms(question, known_terms)
         words = [w for w in re.findall(r"[A-Za-z][A-Za-z0-9-]{2,}", question) if analyze(w)]
-        if words and len(unknown) / len(words) >= MOSTLY_UNKNOWN:
-            return Coverage(False, best, ", ".join(unknown[:3]))
+        if words and len(uncovered) / len(words) >= MOSTLY_UNKNOWN:
+            return Coverage(False, best, ", ".join(uncovered[:3]))
     top = [str(getattr(h, "text", "")) for h in hits[:5]]
     if _ASKS_DOSE.search(question) and not any(_STATES_DOSE.search(t) or _DOSE_IN_WORDS.search(t) for t in top):
         return Coverage(False, best, "doses the review does not give")
