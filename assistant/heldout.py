@@ -146,9 +146,10 @@ REFUSAL = re.compile(r"does not cover|not covered by the review|predates|came af
 
 
 def fold(text: str) -> str:
-    """Case, dashes, and spacing folded, so "80–88%" and "80-88 %" match."""
+    """Case, dashes, and spacing folded, so "80–88%" and "80-88 %" match, and "P = .64" and "P=.64"."""
     text = text.translate(_FOLD).casefold()
     text = re.sub(r"\s+", " ", text)
+    text = re.sub(r" ?([=<>]) ?", r"\1", text)
     return re.sub(r"(?<=\d) (?=%)", "", text)
 
 

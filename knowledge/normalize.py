@@ -102,7 +102,7 @@ def normalize_query(text: str) -> str:
     return " ".join([text, *additions])
 
 
-def _stem(token: str) -> str:
+def stem(token: str) -> str:
     """A light English suffix stripper: relapse, relapses, relapsed and relapsing share one stem."""
     if not token.isalpha() or len(token) <= 3:
         return token
@@ -149,7 +149,7 @@ def analyze(text: str, *, query: bool = False) -> list[str]:
     if query:
         implied = [_RELATED_BY_GROUP[str(m.lastgroup)].tokens for m in _RELATED.finditer(text)]
         canonical = " ".join([canonical, *implied])
-    return [_stem(w) for w in _WORD.findall(canonical.lower()) if w not in STOPWORDS]
+    return [stem(w) for w in _WORD.findall(canonical.lower()) if w not in STOPWORDS]
 
 
 # How people name the three agents in a filter; the values are the pack's agent names.

@@ -1,9 +1,11 @@
-"""`assistant index` and `assistant eval-retrieval`: build the search index and measure retrieval."""
+"""`assistant index`, `assistant eval-retrieval` and `assistant pack-fidelity`: build the search index,
+measure retrieval, and measure how faithfully the pack carries the review's words."""
 
 from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import click
 
@@ -75,4 +77,38 @@ def eval_retrieval(as_json: bool, misses: bool) -> None:
             click.echo(f"  missed: {question}")
 
 
-COMMANDS: list[click.Command] = [index, eval_retrieval]
+@click.command("pack-fidelity")
+@click.argument("review", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option("--lost", is_flag=True, help="Also list the review sentences no passage carries.")
+def pack_fidelity(review: Path, as_json: bool, lost: bool) -> None:
+    """How much of the review's wording the knowledge pack keeps (knowledge/fidelity.py): the share of
+    each review sentence's content words its passage contains verbatim, and the sentences no passage
+    carries.
+
+    Example: assistant pack-fidelity ../shared/seeds/000_cd4cf317bea96a14.txt --lost
+    """
+    from knowledge.fidelity import closeness, measure, review_sentences
+    from knowledge.ingest import ingest_file
+    from knowledge.pack import default_pack
+
+    sentences = review_sentences(ingest_file(review, "review"))
+    passages = [(p.id, p.text) for p in default_pack().passages]
+    report = measure(sentences, passages)
+    close = closeness(sentences, passages)
+    mean_closeness = sum(c.share for c in close) / len(close) if close else 0.0
+    result = {"sentences": report.sentences, "lost": len(report.lost), "fidelity": round(report.fidelity, 3),
+              "mean_closeness": round(mean_closeness, 3), "closest": round(close[0].share, 3) if close else 0.0}
+    if as_json:
+        click.echo(json.dumps(result))
+        return
+    click.echo(f"review sentences {report.sentences}: carried {len(report.carried)}, lost {len(report.lost)}; "
+               f"content words kept verbatim {report.fidelity:.1%}")
+    click.echo(f"passage sentences: mean share of four-word runs the review also has {mean_closeness:.2f}, "
+               f"closest {result['closest']:.2f}")
+    if lost:
+        for sentence, closest in report.lost:
+            click.echo(f"  lost (closest {closest}): {sentence}")
+
+
+COMMANDS: list[click.Command] = [index, eval_retrieval, pack_fidelity]
