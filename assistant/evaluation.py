@@ -152,9 +152,11 @@ def _norm(text: str) -> str:
 
 
 def missing_facts(answer: str, must_state: Iterable[str]) -> list[str]:
-    """The required strings the answer lacks (case-insensitive, whitespace-insensitive)."""
-    text = _norm(answer)
-    return [fact for fact in must_state if _norm(fact) not in text]
+    """The required strings the answer lacks, folded as the held-out splits fold them (case, spacing, dashes)."""
+    from assistant.heldout import fold
+
+    text = fold(answer)
+    return [fact for fact in must_state if fold(fact) not in text]
 
 
 def cited_passages(response: Any) -> list[str]:
