@@ -36,11 +36,10 @@ _AGENT_NAMES = {
     "inotuzumab_ozogamicin": "inotuzumab ozogamicin",
     "tisagenlecleucel": "tisagenlecleucel CAR T",
 }
-_TRIAL_OR_GROUP = re.compile(
-    r"\b(?:ino[\s-]?vate|tower|eliana|aall\d{3,4}|19[\s-]?28z|zuma[\s-]?\d+|felix|e1910|nct\d+|"
-    r"children|pediatric|paediatric|kids|adults|adult)\b",
-    _I,
-)
+_TRIAL = r"ino[\s-]?vate|tower|eliana|aall\d{3,4}|19[\s-]?28z|zuma[\s-]?\d+|felix|e1910|nct\d+"
+_TRIAL_OR_GROUP = re.compile(rf"\b(?:{_TRIAL}|children|pediatric|paediatric|kids|adults|adult)\b", _I)
+# A trial studied one agent: a part that names the trial names its agent ("how many did ELIANA enrol").
+_NAMES_A_TRIAL = re.compile(rf"\b(?:{_TRIAL})\b", _I)
 MIN_PART_WORDS = 2
 MAX_PARTS = 3
 
@@ -102,7 +101,7 @@ def _with_subjects(part: str, parts: list[str]) -> str:
     only pull its passages in."""
     borrowed: list[str] = []
     for kind in (_agents, _trials_or_groups):
-        if kind(part):
+        if kind(part) or (kind is _agents and _NAMES_A_TRIAL.search(part)):
             continue
         borrowed += [s for other in parts if other is not part for s in kind(other)]
     if not borrowed:
