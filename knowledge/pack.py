@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -194,3 +195,15 @@ def load_pack(pack_dir: Path = PACK_DIR, *, updates_dir: Path | None = None) -> 
 def default_pack() -> KnowledgePack:
     """The shipped pack and its updates source, loaded once per process."""
     return load_pack(PACK_DIR, updates_dir=UPDATES_DIR)
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Words of six letters or more that the shipped pack writes in lower case somewhere (its texts
+    and questions): the field's common words. A word written so is not a person's name, whatever a
+    general NER model makes of "Bilirubin 1.0 x ULN" at the start of a sentence."""
+    found: set[str] = set()
+    for passage in default_pack().passages:
+        for text in (passage.text, *passage.questions):
+            found.update(re.findall(r"(?<![A-Za-z])[a-z]{6,}(?![A-Za-z])", text))
+    return frozenset(found)

@@ -33,7 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from assistant.understanding.scope import SENTENCE_END
+from assistant.understanding.scope import NOT_PEOPLE, SENTENCE_END
 
 About = Literal["patient", "evidence", "both", "unclear", "neither"]
 
@@ -100,8 +100,11 @@ _SUITABILITY = re.compile(
 )
 _QUESTION_START = re.compile(
     r"^\s*(?:what|which|who|whom|when|where|why|how|any|tell|explain|describe|summari[sz]e|list|give|show|compare|"
-    r"define|do|does|did|can|could|should|would|will|may|might|(?:is|are|was|were|has|have|had)\s+(?:she|he|it|they|"
-    r"there|this|that|these|those|the|a|an|my|our|your|we|i|you|patients?|pts?|one|any|all|most|some)\b)\b",
+    r"define|do|does|did|can|could|should|would|will|may|might|(?:is|are|was|were)\s+(?:she|he|it|they|"
+    r"there|this|that|these|those|the|a|an|my|our|your|we|i|you|patients?|pts?|one|any|all|most|some)\b"
+    # "had a transplant 3 years ago" is shorthand for a statement; "has she had ..." asks
+    r"|(?:has|have|had)\s+(?:she|he|it|they|there|this|that|these|those|the|my|our|your|we|i|you|patients?|pts?|"
+    r"any|all|most|some)\b)\b",
     _I,
 )
 
@@ -175,7 +178,7 @@ def read_sentence(text: str, start: int = 0, end: int | None = None, *, states_f
         end=end,
         question=stripped.endswith("?") or bool(_QUESTION_START.match(stripped)),
         anchor=bool(_ANCHOR.search(piece)),
-        population=bool(_POPULATION.search(_REGIMEN_USE.sub(" ", piece))),
+        population=bool(_POPULATION.search(NOT_PEOPLE.sub(" ", _REGIMEN_USE.sub(" ", piece)))),
         data_request=bool(_DATA_REQUEST.search(_OUTCOME_FINDING.sub(" ", piece))),
         advice=bool(_ADVICE.search(piece)) or (states_facts and bool(_SUITABILITY.search(piece))),
         states_facts=states_facts,

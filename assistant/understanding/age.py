@@ -90,6 +90,22 @@ _AGE_PATTERNS = (
         _I,
     ),
 )
+# An age in apposition to the person it belongs to, set off by commas: "Mr H., 74, Ph-neg", "Ms K, 71,",
+# "Adult patient, 26, first relapse", "Toddler, 18 months, KMT2A-r", "Ms A., 23 years, Ph+". The person
+# (a title with a name, or a person noun) comes first; the number, perhaps with its unit, closes the
+# apposition, so "patient, 2 cycles" or "man, 45%" are not ages.
+_PERSON_NOUN = (
+    r"(?:patient|pt|man|woman|lady|gentleman|gent|male|female|boy|girl|child|kid|toddler|infant|baby|teen(?:ager)?|"
+    r"adolescent|adult)"
+)
+_APPOSED_AGE = re.compile(
+    rf"(?:\b(?:mr|mrs|ms|miss|mx|master)\.?\s+[a-z][\w'-]*\.?(?:\s?[a-z]\.)*|\b{_PERSON_NOUN}\b)"
+    r"\s*,\s*(?:now\s+|aged?\s+)?(?P<n>\d{1,3}(?:\.\d{1,2})?)"
+    r"(?:\s*(?P<m>months?|mos?|mths?)|\s*(?:years?|yrs?|y)(?:\s+old)?)?\s*(?=[,;:.)\n]|$)",
+    _I,
+)
+# "a male of 41 years", "boy of 13 years": the person, "of", the age in years.
+_OF_YEARS = re.compile(rf"\b{_PERSON_NOUN}\s+of\s+(?P<n>\d{{1,3}}(?:\.\d)?)\s*(?:years?|yrs?|y)\b(?!\s+(?:ago|since|post|after))", _I)
 _WHOLE_MESSAGE_AGE = re.compile(
     r"^\s*(?:age\s*[:=]?\s*)?(?P<n>\d{1,3}(?:\.\d)?)\s*(?:y|yo|yrs?|years?)?\s*[.!]?\s*$", _I
 )
@@ -107,6 +123,11 @@ def extract_age(c: Collector) -> None:
         _age(c, match, _years(match))
     for match in _AGED_IN_MONTHS.finditer(c.low):
         _age(c, match, round(float(match.group("n")) / 12, 2))
+    for pattern in (_APPOSED_AGE, _OF_YEARS):
+        for match in pattern.finditer(c.low):
+            # The age's own words are the number and its unit: the person before it may sit in an
+            # earlier clause ("... if you could see Mrs J.K., aged 58").
+            _age(c, match, _years(match), span=(match.start("n"), match.end()))
     for pattern in _AGE_PATTERNS:
         for match in pattern.finditer(c.low if pattern.flags & _I else c.norm):
             _age(c, match, float(match.group("n")) + (0.5 if match.groupdict().get("half") else 0))
@@ -138,8 +159,10 @@ _NOW_AGE = re.compile(
 )
 
 
-def _age(c: Collector, match: re.Match[str], years: float, *, current: bool = False) -> None:
-    start, end = match.span()
+def _age(
+    c: Collector, match: re.Match[str], years: float, *, current: bool = False, span: tuple[int, int] | None = None
+) -> None:
+    start, end = span or match.span()
     if not c.free(start, end):
         return
     c.claim(start, end)

@@ -36,17 +36,29 @@ _CD22_GAP = (
     rf"in|on|at|of|about|the|\+ve|by|flow|level|now|blasts?|actually|really|still|only|just|{_INTENSITY})){{0,5}}"
 )
 _CD22_NUMBER_FIRST = re.compile(rf"{_CD22}{_CD22_GAP}\s*{AMOUNT}{PERCENT}{_OF_BLASTS}", _I)
+# "CD22-negative in 30%", "a CD22-negative subpopulation making up about 30% of the blasts": the share
+# of CD22-negative blasts, whose complement is the CD22-positive share.
 _CD22_NEGATIVE_IN = re.compile(
-    rf"{_CD22}[\s-]*(?:negative|neg)\s+(?:in|on)\s+{AMOUNT}{PERCENT}{_OF_BLASTS}", _I
+    rf"{_CD22}[\s-]*(?:negative|neg)(?:\s+(?:sub)?(?:population|clone|fraction|component|blasts|cells))?\s+"
+    rf"(?:(?:making\s+up|comprising|accounting\s+for|representing|of|in|on|at)\s+)+"
+    rf"(?:(?:about|around|roughly|approximately|approx\.?|some)\s+)?{AMOUNT}{PERCENT}{_OF_BLASTS}",
+    _I,
 )
 _CD22_PERCENT_FIRST = re.compile(
     rf"{AMOUNT}{PERCENT}{_OF_BLASTS}(?:\s+(?:are|were|is|was|being))?(?:\s+(?:expressing|express|expressed|"
     rf"positive\s+for|with))?\s+{_CD22}(?P<sign>[\s-]*(?:\+|pos(?:itive)?|bright|neg(?:ative)?|-(?![\w])|dim))?",
     _I,
 )
+# "CD19/CD22: 99% / 55%": two markers, then their shares in the same order.
+_PAIRED_SHARES = re.compile(
+    r"\bcd[\s-]?(?P<a>19|22)\s*/\s*(?:cd[\s-]?)?(?P<b>19|22)\b\s*[:=]?\s*(?P<x>\d{1,3}(?:\.\d)?)\s*%?\s*/\s*"
+    r"(?P<y>\d{1,3}(?:\.\d)?)\s*%",
+    _I,
+)
 _NEGATIVE_WORDS = ("neg", "-", "absent", "lost", "loss", "not expressed", "escape", "no")
 _DIM_WORDS = ("dim", "low", "weak", "reduced", "decreased")
 _POSITIVE_WORDS = (
+    "yes",
     "pos",
     "+",
     "bright",
@@ -62,7 +74,7 @@ _QUALIFIER_AFTER = (
     r"[\s:-]*(?:(?:is|was|are|remains|remained|now|still|also|again|clearly|strongly|expression(?:\s+is)?)\s+){0,3}"
     r"(?P<qual>negative|neg\b|-ve\b|-(?![\w\d])|loss\b|lost\b|absent\b|escape\b|not\s+expressed|dim(?:ly)?\b|"
     r"low\b|weak(?:ly)?\b|reduced\b|decreased\b|positive|pos\b|\+(?:ve)?|bright\b|strong(?:ly)?\b|expressed\b|"
-    r"present\b|retained\b|preserved\b|moderate\b|partial\b|heterogeneous\b|variable\b)"
+    r"present\b|retained\b|preserved\b|moderate\b|partial\b|heterogeneous\b|variable\b|yes\b)"
 )
 _QUALIFIER_BEFORE = (
     r"\b(?P<qual>dim|low|weak|reduced|decreased|bright|strong|partial|heterogeneous|variable|loss\s+of|lost|"
@@ -109,6 +121,7 @@ _CD19_SHARE = re.compile(
 
 
 def extract_antigens(c: Collector) -> None:
+    _paired_shares(c)
     _pairs(c)
     _cd22_numbers(c)
     for match in _CD19_SHARE.finditer(c.low):
@@ -142,6 +155,19 @@ def _cd22_numbers(c: Collector) -> None:
                 value = PCT_RANGE[1] - value
                 c.note("cd22_positive_pct", "complement", start, end)
             c.set("cd22_positive_pct", tidy(value), start, end, history=c.scope.history(start, end))
+
+
+def _paired_shares(c: Collector) -> None:
+    for match in _PAIRED_SHARES.finditer(c.low):
+        start, end = match.span()
+        if not c.free(start, end):
+            continue
+        c.claim(start, end)
+        shares = {match.group("a"): float(match.group("x")), match.group("b"): float(match.group("y"))}
+        if len(shares) < 2 or max(shares.values()) > PCT_RANGE[1]:
+            continue
+        c.judge("cd22_positive_pct", tidy(shares["22"]), start, end)
+        _qualitative(c, "cd19", "negative" if shares["19"] == 0 else "positive", start, end)
 
 
 def _pairs(c: Collector) -> None:

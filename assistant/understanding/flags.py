@@ -36,7 +36,7 @@ _PRESENT_STATE = (
     r"(?:positive|pos\b|\+|involved|infiltrated|(?:with|showed|shows|showing|revealed|had|has|positive\s+for)\s+"
     r"(?:\w+\s+)?blasts|blasts\s+(?:seen|present|detected))"
 )
-_CNS_SITES = r"\b(?:cns|csf|lp|lumbar\s+punctures?|cerebrospinal\s+fluid|cytospin|meninges|neuraxis)"
+_CNS_SITES = r"\b(?:cns|csf|lp|lumbar\s+punctures?|spinal\s+(?:fluid|tap)|cerebrospinal\s+fluid|cytospin|meninges|neuraxis)"
 _EMD_SITES = r"\b(?:testes|testis|testicles?|scrotum|skin|mediastinum|orbits?|pet(?:[\s/-]?ct)?)"
 
 
@@ -181,7 +181,7 @@ FACTS: tuple[BooleanFact, ...] = (
             r"\b(?:out[\s-]of[\s-]spec(?:ification)?|oos)\s+product\b",
             r"\b(?:could\s+not|couldn't|unable\s+to|failed\s+to)\s+(?:make|manufacture|produce|generate|expand)\s+(?:the\s+|a\s+)?(?:car[\s-]?t\s+)?(?:cells|product)",
         ),
-        absent=(r"\bmanufactur(?:ing|e)\s+(?:was\s+)?(?:successful|succeeded|fine|ok)",),
+        absent=(r"\bmanufactur(?:ing|e|ed)\s+(?:was\s+)?(?:successful(?:ly)?|succeeded|fine|ok|without\s+(?:any\s+)?(?:issues?|problems?))",),
     ),
     BooleanFact(
         "prefers_no_pump",
@@ -192,17 +192,18 @@ FACTS: tuple[BooleanFact, ...] = (
             rf"\b(?:prefers?|preference|would\s+prefer|wants?)\s+(?:not\s+to\s+(?:have|carry|use)|to\s+avoid|no)\s+{_PUMP}",
             rf"\bwould\s+rather\s+not\s+(?:have|carry|use|wear)\s+{_PUMP}",
             r"\bno\s+pump\b",
+            rf"\bsaid\s+no\s+to\s+(?:\w+ing\s+)?{_PUMP}",
             r"\bpump[\s-]+averse\b",
             # The aversion first, then a few words, then the pump, within one clause: "doesn't want to be
             # tied to a pump", "hates the thought of wearing an infusion pump", "not keen on lugging a pump".
             rf"\b(?:(?:doesn't|does\s+not|don't|do\s+not|wouldn't|would\s+not|won't|will\s+not)\s+(?:want|like|fancy)|"
             rf"hates?|dislikes?|dreads?|refuses?|declines?|not\s+keen|isn't\s+keen|reluctant|can't\s+face|"
-            rf"(?:would|'d)\s+rather\s+not|objects?)\b[^.;,!?\n]{{0,40}}?\b{_PUMP}\b",
+            rf"(?:would|'d)\s+rather\s+not|objects?|avoid|avoiding)\b[^.;,!?\n]{{0,40}}?\b{_PUMP}\b",
             r"\b(?:no|poor|unreliable|difficult|limited)\s+(?:reliable\s+)?(?:iv|venous|intravenous)\s+access\b",
         ),
         absent=(
             rf"\b(?:happy|fine|ok|okay|comfortable|willing|content|able)\s+(?:with|to\s+(?:have|carry|use|wear|manage))\s+{_PUMP}",
-            rf"\b(?:doesn't|does\s+not|don't|wouldn't)\s+mind\s+{_PUMP}",
+            rf"\b(?:doesn't|does\s+not|don't|wouldn't)\s+mind\s+(?:carrying|having|wearing|using|being\s+on)?\s*{_PUMP}",
             rf"\bcan\s+(?:manage|handle|carry)\s+{_PUMP}",
             r"\bpump\s+(?:is\s+)?(?:fine|ok|okay|no\s+problem|not\s+(?:an?\s+)?(?:problem|issue|concern|barrier))\b",
             rf"\bno\s+problem\s+with\s+{_PUMP}",
@@ -233,9 +234,10 @@ def extract_flags(c: Collector) -> None:
     for field, as_stated, absent, present in _COMPILED:
         # (patterns, value, value when negated)
         for patterns, value, negated in ((as_stated, False, False), (absent, False, True), (present, True, False)):
-            for pattern in patterns:
-                for match in pattern.finditer(c.low):
-                    start, end = match.span()
-                    if c.free(start, end):
-                        c.claim(start, end)
-                        c.judge(field, value, start, end, negated=negated, speaks_for=_SPEAKS_FOR.get(field, ()))
+            # In the order of the message, so a "no" already read as part of one phrase ("no rush") is
+            # not read again as negating the next ("- we can wait").
+            matches = sorted((m.span() for pattern in patterns for m in pattern.finditer(c.low)))
+            for start, end in matches:
+                if c.free(start, end):
+                    c.claim(start, end)
+                    c.judge(field, value, start, end, negated=negated, speaks_for=_SPEAKS_FOR.get(field, ()))

@@ -39,7 +39,9 @@ _STRONG_BEFORE = re.compile(
     r"\b(?:previously|previous|prior|earlier|failed|failure\s+of|failing|progressed|progression|progressing|"
     r"relapsed|relapse|relapsing|refractory|resistant|s/p|status\s+post|received|had|got|given|treated|exposed|"
     r"history\s+of|hx\s+of|already|underwent|completed|pretreated|despite|salvaged|bridged|re-?induced|induced|"
-    r"rescued|consolidated|re-?treated|managed|achieved|reached|attained|responded|response\s+to|remission\s+with|"
+    r"rescued|consolidated|re-?treated|managed|responded|response\s+to|remission\s+with|"
+    # "achieved CR with InO" (not "consensus reached: InO ...")
+    r"(?:achieved|reached|attained)\s+(?:(?:a|an|mrd[\s-]*negative|complete|morphologic\w*|first|second)\s+)*(?:cr\w*|remission|response|mrd)|"
     r"cr\s+with|exposure\s+to|(?:was|were|been)\s+on|went\s+on\s+to|lines"
     # "induction was hyper-CVAD part A": a past line named by what it was
     r"|(?:induction|reinduction|salvage|consolidation|frontline|first\s+line|treatment|therapy|tx|regimen|backbone)"
@@ -83,7 +85,7 @@ _OUTCOME_AFTER = re.compile(
 # "prior tx: AALL0232, then ...", "Hx: blina x2". Everything after it in its sentence was given.
 _HISTORY_LABEL = re.compile(
     r"(?:^|(?<=[\s(\[|.;-]))(?:(?:b|background|hx|pmh|history|tx\s+hx|treatment\s+history|previous\s+(?:treatment|therapy|tx)"
-    r"|prior\s+(?:tx|treatment|therapy|therapies|lines?(?:\s+of\s+therapy)?|rx))\s*:|(?:hx|pmh)\s)"
+    r"|prior(?:\s+(?:tx|treatment|therapy|therapies|lines?(?:\s+of\s+therapy)?|rx))?|previous(?:ly)?)\s*:|(?:hx|pmh)\s)"
 )
 # A yes/no answer right after a therapy asked about: "prior CAR-T? no.", "prior blina yes x1 cycle".
 _ANSWERED_NO = re.compile(r"^\s*(?:\?\s*|:\s*|-\s*)(?:no|nope|none|never|nil|n)\b")

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.understanding.history import in_history_section
 from assistant.understanding.update import Collector, NoteKind
 from assistant.understanding.vocabulary import BILIRUBIN_RANGE, CYCLES_RANGE, INO_TERM, PCT_RANGE
 
@@ -151,9 +152,11 @@ def extract_blasts(c: Collector) -> None:
 
 # -- bilirubin -------------------------------------------------------------------------------------
 _BILI = r"(?:total\s+)?(?:t\.?\s?)?(?:bilirubin|bili)\b"
+# The words between "bilirubin" and its value: "bili is back: 25.5", "bilirubin today 34", "bili = 2.1".
+_BILI_LEAD = r"(?:\s+(?:is|was|of|at|now|level|back|today|came\s+back|returned|result|repeat|=|:))*\s*[:=]?\s*"
 _ULN = r"\s*(?:x|times|-?\s*fold)?\s*(?:the\s+)?(?:uln|upper\s+limit(?:\s+of\s+normal)?|upper\s+normal)\b"
 _BILI_PATTERNS = (
-    re.compile(rf"\b{_BILI}(?:\s+(?:is|was|of|at|now|level|=|:))*\s*[:=]?\s*{AMOUNT}{_ULN}", _I),
+    re.compile(rf"\b{_BILI}{_BILI_LEAD}{AMOUNT}{_ULN}", _I),
     re.compile(rf"{AMOUNT}{_ULN}\s*(?:for\s+|of\s+)?(?:total\s+)?(?:bilirubin|bili)\b", _I),
     # A word about it first, then the multiple: "bili ok at 0.8x ULN", "bilirubin normal - 0.7 x ULN".
     re.compile(
@@ -164,13 +167,13 @@ _BILI_PATTERNS = (
 )
 _BILI_UNIT = r"(?:mg\s*/\s*dl|(?:µ|u|micro)mol(?:\s*/\s*l)?|mmol\s*/\s*l)"
 _ULN_WORDS = (
-    r"(?:(?:the\s+|an?\s+|its\s+)?(?:lab'?s?\s+|local\s+)?(?:uln|upper\s+limit(?:\s+of\s+normal)?|upper\s+normal(?:\s+limit)?)"
+    r"(?:(?:the\s+|an?\s+|its\s+|our\s+|their\s+)?(?:lab'?s?\s+|local\s+)?(?:uln|upper\s+limit(?:\s+of\s+normal)?|upper\s+normal(?:\s+limit)?)"
     r"|(?:normal|ref(?:erence)?|nr|rr)(?:\s+(?:range|interval|limit|value))?\s*(?:up\s+to|<=|≤|<|0\s*-|:\s*(?:<|0\s*-))"
     r"|n\s*(?:<|≤|<=))"
 )
 # "bili 30 umol/L, ULN 21", "bilirubin 2.1 mg/dL (ULN 1.2 mg/dL)", "bili 40 (normal <21)"
 _BILI_WITH_ULN = re.compile(
-    rf"\b{_BILI}(?:\s+(?:is|was|of|at|now|level|=|:))*\s*[:=]?\s*(?P<v>{NUM})\s*(?P<vu>{_BILI_UNIT})?"
+    rf"\b{_BILI}{_BILI_LEAD}(?P<v>{NUM})\s*(?P<vu>{_BILI_UNIT})?"
     rf"[\s,;(\[-]*(?:with\s+|and\s+|vs\.?\s+|versus\s+|against\s+|over\s+|relative\s+to\s+)?{_ULN_WORDS}"
     rf"\s*(?:is\s+|of\s+|=\s*|:\s*)?(?P<uln>{NUM})\s*(?P<uu>{_BILI_UNIT})?\)?",
     _I,
@@ -178,13 +181,13 @@ _BILI_WITH_ULN = re.compile(
 # "bilirubin 25 umol/L (0-17)", "34 umol/L (ref 3-21)": a reference range in brackets; its upper end
 # is the ULN.
 _BILI_WITH_RANGE = re.compile(
-    rf"\b{_BILI}(?:\s+(?:is|was|of|at|now|level|=|:))*\s*[:=]?\s*(?P<v>{NUM})\s*(?P<vu>{_BILI_UNIT})?"
+    rf"\b{_BILI}{_BILI_LEAD}(?P<v>{NUM})\s*(?P<vu>{_BILI_UNIT})?"
     rf"\s*[(\[]\s*(?:(?:ref(?:erence)?|normal|nr|rr|range)(?:\s+(?:range|interval))?\s*[:=]?\s*)?"
     rf"{NUM}\s*-\s*(?P<uln>{NUM})\s*(?P<uu>{_BILI_UNIT})?\s*[)\]]",
     _I,
 )
 _BILI_UNITS = re.compile(
-    rf"\b{_BILI}(?:\s+(?:is|was|of|at|now|level|=|:))*\s*[:=]?\s*{NUM}\s*(?:mg\s*/\s*dl|(?:µ|u|micro)mol\s*/\s*l|mmol)",
+    rf"\b{_BILI}{_BILI_LEAD}{NUM}\s*(?:mg\s*/\s*dl|(?:µ|u|micro)mol\s*/\s*l|mmol)",
     _I,
 )
 _BILI_WORDS = re.compile(
@@ -265,7 +268,8 @@ _GIVEN_AFTER = re.compile(
 # and no other agent with cycles.
 _PLANNED_CYCLES = (
     re.compile(
-        rf"\b(?:plan(?:ned|ning|s)?|intend(?:ed|ing)?|aim(?:ing)?|for|give|giving)\s+(?:to\s+give\s+|for\s+)?{_COUNT}\s+"
+        rf"\b(?:plan(?:ned|ning|s)?|intend(?:ed|ing)?|aim(?:ing)?|for|give|giving|max(?:imum)?|up\s+to|at\s+most|"
+        rf"no\s+more\s+than)\s+(?:to\s+give\s+|for\s+|of\s+)?{_COUNT}\s+"
         r"(?:more\s+|further\s+)?(?:cycles?|courses?)\b",
         _I,
     ),
@@ -282,7 +286,7 @@ def extract_cycles(c: Collector) -> None:
             # Cycles already given are history, not a plan; the therapy extractor records the InO.
             if not c.free(start, end) or _PAST_CYCLES.search(
                 c.scope.clause_before(start, words=4, stop_at_words=False)
-            ) or _GIVEN_AFTER.match(c.low, end):
+            ) or _GIVEN_AFTER.match(c.low, end) or in_history_section(c, start):
                 continue
             first, second = _count(match.group("n")), _count(match.groupdict().get("n2"))
             cycles = max(first, second)

@@ -15,6 +15,7 @@ into a name ("Jane Doe 30F"). So a PERSON span keeps only its name-like words: c
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import threading
 from typing import TYPE_CHECKING, Final
@@ -101,8 +102,27 @@ def analyzer() -> AnalyzerEngine:
 def _name_like(word: str) -> bool:
     if not _NAME_WORD.fullmatch(word) or word.isupper():
         return False
+    if word.lower() in _field_words():
+        return False  # "Bilirubin", "Marrow", "Testicular": the field's words, capitalised at a sentence start
     # A misspelt drug ("Kymria") is still a drug: close to a clinical term is not a name.
     return not difflib.get_close_matches(word.lower(), _CLINICAL, n=1, cutoff=0.85)
+
+
+@functools.lru_cache(maxsize=1)
+def _field_words() -> frozenset[str]:
+    """The field's own words (six letters or more): those the knowledge pack writes in lower case, and
+    those the fact readers' patterns spell out ("testicular", "extramedullary", "bilirubin")."""
+    import importlib
+    import inspect
+
+    from knowledge.pack import common_words
+
+    found = set(common_words())
+    for name in ("age", "antigens", "flags", "history", "lexicon", "numbers", "setting", "transplant"):
+        # Their patterns are spread over strings, compiled patterns and fact tables: read the source.
+        source = inspect.getsource(importlib.import_module(f"assistant.understanding.{name}"))
+        found.update(re.findall(r"(?<![a-z\\])[a-z]{6,}", source))
+    return frozenset(found)
 
 
 def person_spans(text: str) -> list[tuple[int, int]]:

@@ -34,7 +34,7 @@ FIELD_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"cd[\s-]?19(?:\s+(?:status|expression|result))?", ("cd19",)),
     (r"cd[\s-]?22(?:\s+(?:status|expression|percentage|result))?", ("cd22_positive_pct",)),
     (r"(?:kmt2a|mll)(?:\s+(?:status|result))?", ("kmt2a_rearranged",)),
-    (r"(?:cns|csf)(?:\s+(?:status|disease|involvement|result))?", ("cns_disease",)),
+    (r"(?:cns|csf)(?:\s*[1-3][abc]?|\s+(?:status|disease|involvement|result))?", ("cns_disease",)),
     (r"emd|extra[\s-]?medullary(?:\s+disease)?", ("extramedullary_disease",)),
     (
         r"(?:prior|previous|earlier)\s+(?:therapies|treatments|lines|therapy|treatment)|treatment\s+history",
@@ -70,6 +70,7 @@ _RESET = re.compile(
 _NOT_A_SWITCH_BEFORE = re.compile(
     r"\b(?:my|our|his|her|their|from|to|of|for|about|with|in|belongs?|belonged|was|were|is|are)\s+(?:\w+\s+)?$"
 )
+_INTRODUCES = re.compile(r"(?:\s+(?:of\s+(?:mine|ours)|here|now|please|for\s+you))*\s*(?:[:,.;(\-\u2013]|$|\d|\?)")
 _NOT_A_SWITCH_AFTER = re.compile(r"^(?:'s|s'|\s+(?:is|was|has|had|who|whose|with\s+the\s+same|too|also)\b)")
 _OWNER = (
     r"(?:(?:a|an|the|my|our|that|this)\s+)?(?:different|another|other|wrong|previous|last|next|second)\s+"
@@ -156,7 +157,12 @@ def _not_a_switch(c: Collector, match: re.Match[str]) -> bool:
     if not re.match(r"(?:another|different|other)\b", match.group(0)):
         return False  # "new patient", "start over": always a switch
     before = c.low[max(0, match.start() - 40) : match.start()]
-    return bool(_NOT_A_SWITCH_BEFORE.search(before) or _NOT_A_SWITCH_AFTER.match(c.low[match.end() :]))
+    after = c.low[match.end() :]
+    # A case is introduced by a heading or its first facts ("another patient: 60F", "different case,
+    # 8 yo", "another pt 45M"); any other words make "another patient" the subject of a remark
+    # ("another patient of mine with a similar story got tisa-cel") and nobody new is described.
+    introduces = _INTRODUCES.match(after)
+    return bool(_NOT_A_SWITCH_BEFORE.search(before) or _NOT_A_SWITCH_AFTER.match(after) or not introduces)
 
 
 def _misattributions(c: Collector) -> None:

@@ -96,7 +96,7 @@ _PSEUDO_NEGATION = re.compile(
     r"\b(?:not\s+only|no\s+doubt|without\s+doubt|not\s+necessarily|no\s+change\s+in)\b"
 )
 _NEGATION_BEFORE = re.compile(
-    r"\b(?:no|not|never|without|denies|denied|negative\s+for|free\s+of|absence\s+of|absent|lack\s+of|lacks|"
+    r"\b(?:no|not|never|nothing|nil|without|denies|denied|negative\s+for|free\s+of|absence\s+of|absent|lack\s+of|lacks|"
     r"lacking|neither|nor|none|non|excluded|isn't|wasn't|aren't|doesn't|didn't|hasn't|no\s+longer)\b"
 )
 _NEGATION_AFTER = re.compile(
@@ -114,6 +114,15 @@ _UNCERTAIN_AFTER = re.compile(
     r"^(?:(?:is|are|was|were)\s+)?(?:not\s+(?:excluded|ruled\s+out)|cannot\s+be\s+(?:excluded|ruled\s+out)|"
     r"can't\s+be\s+(?:excluded|ruled\s+out)|suspected|possible|likely|query|equivocal|indeterminate|unclear|"
     r"tbc|to\s+be\s+confirmed|uncertain)\b"
+)
+# A population of cells, not of people ("the residual population is CD19-positive", "CD19 dim on the
+# MRD population"), and a patient's own trial ("then CD22 CAR T on a trial", "enrolled in a study").
+NOT_PEOPLE = re.compile(
+    r"\b(?:residual|mrd|blast|leuka?emic|malignant|abnormal|clonal|b[\s-]?cell|t[\s-]?cell|cd\d+[\w+-]*|dim|bright|"
+    r"negative|positive|small|minor|major|main|same)\s+(?:sub)?populations?\b"
+    r"|\b(?:on|in|onto|into|via|through|enrolled\s+(?:on|in|to|into)|as\s+part\s+of)\s+(?:an?|the|her|his|their)\s+"
+    r"(?:clinical\s+|phase\s*[123i]+\s+|early[\s-]phase\s+)?(?:trial|study|protocol)\b(?!\s+(?:patients|pts|population|cohort))",
+    re.IGNORECASE,
 )
 # Conditionals and talk about patients in general are not facts about this patient.
 _HYPOTHETICAL_BEFORE = re.compile(
@@ -241,7 +250,8 @@ class Scope:
     def hypothetical(self, start: int) -> bool:
         if self.sentence_at(start).generic_question:
             return True
-        return bool(_HYPOTHETICAL_BEFORE.search(self.clause_before(start, words=8, stop_at_words=False)))
+        before = NOT_PEOPLE.sub(" ", self.clause_before(start, words=8, stop_at_words=False))
+        return bool(_HYPOTHETICAL_BEFORE.search(before))
 
     def third_party(self, pos: int) -> ThirdParty | None:
         """The third person ("his brother", "my other patient") a clause at ``pos`` is about, if any."""

@@ -42,6 +42,18 @@ _NOT_A_SETTING = re.compile(
     r"|\b(?:steroid[\s-])?refractory\s+(?:crs|icans|sos|cytokine|neurotox\w*|hypotension|seizures?)",
     _I,
 )
+# A relapse numbered after the word: "relapse #1", "relapse 2", "rel2", "rel x2", "relapsed x1",
+# "relapse no. 3"; never a duration or a count ("relapse 2 years after CR", "relapsed 3 months ago").
+_NUMBERED_RELAPSE = (
+    r"\b(?:relapse[sd]?|rel)\s*(?:#|no\.?\s*|number\s+|x\s*|n°\s*)?(?:{n})\b"
+    r"(?![.,]\d|\s*(?:%|[-\s]*(?:months?|mos?|mths?|years?|yrs?|y|weeks?|wks?|days?|d|cycles?|x\b|times)\b))"
+)
+# "relapse for the second time", "came back for a third time", "relapsed for the 2nd time".
+_NTH_TIME = (
+    r"\b(?:relapse[sd]?|relapsing|came\s+back|has\s+come\s+back|comes\s+back|recurred|returned|is\s+back)\s+"
+    r"(?:for\s+)?(?:the\s+|a\s+)?(?:{o})\s+time\b"
+)
+_LATER = "second|2nd|third|3rd|fourth|4th|fifth|5th"
 _MRD_LEVEL = r"(?:10\s*\^?\s*-\s*\d|1\s*(?:x|e)\s*10\s*\^?\s*-\s*\d|1e-\d|\d+(?:[.,]\d+)?\s*%)"
 _STATUS_PATTERNS: tuple[tuple[DiseaseStatus, re.Pattern[str]], ...] = (
     (
@@ -60,6 +72,8 @@ _STATUS_PATTERNS: tuple[tuple[DiseaseStatus, re.Pattern[str]], ...] = (
             r"|\bsecond\s+or\s+(?:later|greater|subsequent)\s+relapse\b|\bmultiply[\s-]+relapsed\b"
             r"|\brelapsed\s+(?:for\s+the\s+(?:second|third|fourth|2nd|3rd)\s+time|twice|again|(?:two|three|2|3)\s+times)\b"
             r"|\brelapse[sd]?\s*(?:#|no\.?\s*|number\s+|x\s*)[2-9]\b"
+            rf"|{_NUMBERED_RELAPSE.format(n='[2-9]')}|{_NTH_TIME.format(o=_LATER)}"
+            rf"|\b(?:second|2nd|third|3rd|fourth|4th|fifth|5th)\s+{_KIND}rel\b"
             r"|\b(?:two|three|four|2|3|4)\s+(?:prior\s+|previous\s+)?relapses\b|\b(?:>=|≥|at\s+least\s+)\s*(?:2|two)\s+relapses\b",
             _I,
         ),
@@ -70,7 +84,8 @@ _STATUS_PATTERNS: tuple[tuple[DiseaseStatus, re.Pattern[str]], ...] = (
             # A relapse during frontline therapy ends the first remission: "relapsed on maintenance".
             r"\brelaps(?:ed|ing)\s+(?:while\s+|whilst\s+|when\s+)?(?:on|during|in)\s+(?:(?:his|her|their|the)\s+)?"
             r"(?:maintenance|frontline|front[\s-]line|first[\s-]line|upfront|initial\s+(?:therapy|treatment|chemo\w*))\b|"
-            rf"\b(?:first|1st)\s+{_KIND}relapse\b|\brelapsed\s+for\s+the\s+first\s+time\b|\b(?:very\s+)?(?:early|late)\s+"
+            rf"\b(?:first|1st)\s+{_KIND}(?:relapse|rel)\b|\brelapsed\s+for\s+the\s+first\s+time\b|"
+            rf"{_NUMBERED_RELAPSE.format(n='1')}|{_NTH_TIME.format(o='first|1st')}|\brelapsed\s+x\s*1\b|\b(?:very\s+)?(?:early|late)\s+"
             r"(?:first\s+|marrow\s+|bone\s+marrow\s+|isolated\s+|combined\s+)?relapse\b",
             _I,
         ),

@@ -55,7 +55,9 @@ _DETERMINER = (
 )
 _ADJECTIVES = (
     r"(?:(?:older|younger|elder|eldest|big|little|baby|twin|identical|half|step|only|paternal|maternal|"
-    r"hla[\s-]?(?:matched|identical)|matched|full|biological|healthy|potential|proposed|intended)[\s-]+){0,3}"
+    r"hla[\s-]?(?:matched|identical)|matched|full|biological|healthy|potential|proposed|intended|"
+    # the HLA match grade of a donor: "a 10/10 unrelated donor", "9/10 MUD"
+    r"\d{1,2}\s?/\s?\d{1,2}|unrelated|mismatched|haplo\w*)[\s-]+){0,3}"
 )
 _PERSON = "|".join(sorted(_GENDER, key=len, reverse=True))
 RELATIVE_NOUNS = _PERSON  # shared with `retraction` ("that CD22 was his brother's")
@@ -152,7 +154,7 @@ def _not_about_another(low: str, match: re.Match[str]) -> bool:
     if rest.startswith("'s"):
         return True
     possessed = re.match(r"(?:my|our|the|that)\b", match.group(0))
-    return not possessed and bool(re.match(r"\s*(?:[:,.\-(]|$|now\b|please\b)", rest))
+    return not possessed and bool(re.match(r"\s*(?:[:,.\-(]|$|now\b|please\b|\d)", rest))
 
 
 def _clause_end(low: str, start: int, named_to: int, gender: Gender) -> int:

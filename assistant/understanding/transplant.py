@@ -21,7 +21,7 @@ _I = re.IGNORECASE
 _HSCT = (
     r"(?:allo(?:geneic)?[\s-]*(?:hsct|hct|sct|bmt|(?:stem[\s-]cell[\s-]|bone[\s-]marrow[\s-])?transplant(?:ation)?)"
     r"|allo[\s-]?sct|allo(?:geneic)?(?![\s-]*car)|hsct|hct|sct|bmt|(?:stem[\s-]cell|bone[\s-]marrow)[\s-]transplant(?:ation)?"
-    r"|transplant(?:ation|ed)?|allograft(?:ed)?)"
+    r"|transplant(?:ation|ed)?|allograft(?:ed|ing)?)"
 )
 _HSCT_TERM = re.compile(rf"\b{_HSCT}\b")
 _NOT_FEASIBLE = re.compile(
@@ -36,17 +36,26 @@ _NOT_FEASIBLE = re.compile(
 )
 _FEASIBLE = re.compile(
     rf"\b(?:transplant|hsct|bmt|sct|allo)[\s-]*(?:eligible|candidate|fit)\b"
-    rf"|\b(?:eligible|fit|suitable|a\s+(?:good\s+)?candidate)\s+for\s+(?:an?\s+)?{_HSCT}\b",
+    rf"|\b(?:eligible|fit|suitable|a\s+(?:good\s+)?candidate)\s+for\s+(?:an?\s+)?(?:second|2nd|further|another|repeat\s+)?\s*{_HSCT}\b",
     _I,
 )
 _DONOR_FOUND = re.compile(
-    r"\b(?:(?:sibling|sib|family|unrelated|haplo\w*|matched|mud|msd|mmud|cord)\s+)*(?:donor|mud|msd|mmud|haplo)s?\s+"
+    r"\b(?:(?:sibling|sib|family|unrelated|haplo\w*|matched|mud|msd|mmud|cord)\s+)*(?:donor|mud|msd|mmud|haplo)s?\s*"
+    # "a 10/10 unrelated donor, a 29-year-old man, has been identified": an apposition may come between
+    r"(?:(?P<apposition>,[^,.;:]{1,40},)\s*|\s)"
     r"(?:(?:has|have)\s+been\s+|is\s+|are\s+|was\s+|now\s+|already\s+)*(?:lined\s+up|identified|available|found|"
     r"secured|confirmed|in\s+place|ready|arranged|sorted|selected|located|cleared|worked\s+up)\b"
     # "brother is a full match", "sister is HLA-identical"
     r"|\b(?:is|are)\s+(?:an?\s+)?(?:full|perfect|complete|10/10|8/8|hla)?[\s-]*(?:match(?:ed)?|identical)\b"
     r"|\b(?:has|have|with|got|there\s+is|there's)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?donor\b"
     r"(?!\s+(?:search|work[\s-]?up\s+(?:ongoing|pending)|pending|to\s+be))",
+    _I,
+)
+# No transplant so far: "never had a transplant", "has not been transplanted", "no prior allo".
+_NO_PRIOR = re.compile(
+    rf"\b(?:never|not|n't)\s+(?:yet\s+)?(?:had|received|undergone|gone\s+through|been\s+through)\s+(?:an?\s+|any\s+)?"
+    rf"(?:prior\s+|previous\s+)?{_HSCT}\b|\b(?:never|not|n't)\s+(?:yet\s+)?been\s+transplanted\b"
+    rf"|\bno\s+(?:prior|previous|history\s+of|hx\s+of)\s+(?:an?\s+)?{_HSCT}\b",
     _I,
 )
 _NOT_PLANNED = re.compile(
@@ -60,10 +69,14 @@ _PLAN_BEFORE = re.compile(
     r"\b(?:plan|plans|planned|planning|intend|intended|intending|intention|intent|aim|aiming|going|proceed|"
     r"proceeding|bridge|bridging|consolidate|consolidation|consolidating|consolidative|refer|referred|referral|"
     r"will|go|then|followed\s+by|prior\s+to|before|towards?|listed|scheduled|booked|eventual|eventually|definitive|"
-    r"subsequent|subsequently|upfront|straight)\b"
+    r"subsequent|subsequently|upfront|straight)\b|'ll\b"
 )
 _PLAN_AFTER = re.compile(
     r"^(?:(?:from|with|using)\s+(?:[\w-]+\s+){1,3}?)?(?:is\s+|was\s+)?(?:planned|intended|scheduled|booked|arranged|to\s+follow|next|is\s+the\s+plan)\b"
+    # the plan said of the transplant in the next words: "transplant and it's planned", "allo, which is
+    # the plan", "transplant is the intent", "transplant if he responds" (a conditional plan)
+    r"|^(?:and\s+)?(?:it|this|that|which)\s*(?:'s|is|was|will\s+be)\s+(?:the\s+)?(?:plan(?:ned)?|intended|intent|intention|"
+    r"scheduled|goal|aim)\b|^(?:is|remains)\s+the\s+(?:plan|intent|intention|goal|aim)\b|^if\s+(?:she|he|they|it|there)\b"
 )
 _PRIOR_BEFORE = re.compile(
     r"\b(?:prior|previous|previously|s/p|status\s+post|history\s+of|hx\s+of|had|received|underwent|relapsed|"
@@ -73,10 +86,12 @@ _PRIOR_CUE = re.compile(rf"{_PRIOR_BEFORE.pattern}|\b(?:after|following|since)\b
 _PRIOR_AFTER = re.compile(
     r"^[\s-]*na[iï]ve\b"
     r"|^(?:(?!(?:planned|scheduled|booked|intended|expected|for)\b)[\w-]+\s+){0,4}?(?:in\s+)?(?:19|20)\d\d\b"
-    r"|^(?:(?:(?:from|with)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){1,3}?)?(?:in\s+)?(?:19|20)\d\d|\d+\s+(?:months?|years?|weeks?|mo|yrs?)\s+ago|previously|before|in\s+the\s+past|last\s+year)\b"
+    r"|^(?:(?:(?:from|with)\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){1,3}?)?(?:in\s+)?(?:19|20)\d\d|(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|several|a\s+few)\s+(?:months?|years?|weeks?|mo|yrs?)\s+ago|previously|before|in\s+the\s+past|last\s+year)\b"
 )
 
 
+# A heading that opens the plan in a note: "Plan: InO x2 -> allo", "Recs: ...", "Next steps: ...".
+_PLAN_LABEL = re.compile(r"(?:^|(?<=[\s(\[|.;-]))(?:plan|proposed\s+plan|next\s+steps?|recommendations?|recs?)\s*:")
 # The transplant service as people: "the BMT team", "talked to BMT", "transplant physicians". Naming
 # them says who was consulted, not that a transplant was given or is planned (a referral still is).
 _SERVICE_AFTER = re.compile(
@@ -90,7 +105,11 @@ _TALKED_TO = re.compile(
 _REFERRAL = re.compile(r"\b(?:refer|referred|referring|referral|listed|booked)\b")
 # A past verb leading a chain of treatments ("had hyper-CVAD, then blina, then MUD allo"): every
 # link of the chain is history, unless the sentence also says what is planned.
-_PAST_VERB = re.compile(r"\b(?:had|received|got|underwent|was\s+given|were\s+given|treated\s+with|salvaged\s+with)\b")
+_PAST_VERB = re.compile(
+    r"\b(?:had|received|got|underwent|was\s+given|were\s+given|treated\s+(?:\w+\s+)?with|salvaged\s+with"
+    # a list of prior lines: "prior hyper-CVAD, blina and an allo" ("prior to allo" is a plan)
+    r"|prior(?!\s+to\b)|previous|previously|s/p|status\s+post|(?:hx|history)\s+of)\b"
+)
 _FUTURE = re.compile(
     r"\b(?:plan|plans|planned|planning|will|going\s+to|intend\w*|aim\w*|hope\w*|next|proceed\w*|listed|"
     r"scheduled|booked|refer\w*|consider\w*|would|should|could)\b|'ll\b"
@@ -117,22 +136,37 @@ def _told_as_past(c: Collector, start: int) -> bool:
     return not _FUTURE.search(whole) and not re.search(r"[;:]", between)
 
 
+def _free_outside_apposition(c: Collector, match: re.Match[str]) -> bool:
+    """The match's words are unclaimed, an apposition inside it aside (the donor's age read there
+    belongs to the donor, and does not make "the donor ... has been identified" unreadable)."""
+    start, end = match.span()
+    groups = match.groupdict()
+    if groups.get("apposition"):
+        inner_start, inner_end = match.span("apposition")
+        return c.free(start, inner_start) and c.free(inner_end, end)
+    return c.free(start, end)
+
+
 def extract_transplant(c: Collector) -> None:
     for pattern, field, value in (
         (_NOT_FEASIBLE, "hsct_feasible", False),
         (_FEASIBLE, "hsct_feasible", True),
         (_DONOR_FOUND, "hsct_feasible", True),
         (_DECLINES, "hsct_planned", False),
+        (_NO_PRIOR, "prior_hsct", False),
         (_NOT_PLANNED, "hsct_planned", False),
     ):
         for match in pattern.finditer(c.low):
-            if c.free(*match.span()):
+            if _free_outside_apposition(c, match):
                 c.claim(*match.span())
                 # "Is he a transplant candidate?" asks for a judgement; it states nothing.
                 if not (field == "hsct_feasible" and c.scope.is_question(match.start())):
                     # A donor found (by the donor's or a relative's clause) is the patient's feasibility.
                     via: tuple[Kind, ...] = ("donor", "relative") if pattern is _DONOR_FOUND else ()
                     c.judge(field, value, *match.span(), negated=not value, speaks_for=via)
+                    # "eligible for transplant and it's planned", "fit for a second allo, which is the plan"
+                    if pattern is _FEASIBLE and _PLAN_AFTER.search(c.low[match.end() :].lstrip(" ,;-")):
+                        c.judge("hsct_planned", True, *match.span(), negated=False)
     for match in _HSCT_TERM.finditer(c.low):
         start, end = match.span()
         if not c.free(start, end):
@@ -142,7 +176,10 @@ def extract_transplant(c: Collector) -> None:
         after = c.scope.after(end)
         if _names_the_service(c, start, end):
             continue
-        if in_history_section(c, start) and not _PLAN_AFTER.search(after):
+        if _PLAN_LABEL.search(c.low, c.scope.sentence_at(start).start, start) and not _PRIOR_AFTER.search(after):
+            # Under a "Plan:" heading the transplant is the plan ("Plan: InO 2 cycles -> allo").
+            c.judge("hsct_planned", True, start, end, negated=False)
+        elif in_history_section(c, start) and not _PLAN_AFTER.search(after):
             c.judge("prior_hsct", True, start, end, negated=False)
         elif _PRIOR_AFTER.search(after) or re.match(r"[\s-]*na[iï]ve\b", c.low[end:]):
             c.judge("prior_hsct", not re.match(r"[\s-]*na[iï]ve\b", c.low[end:]), start, end, negated=False)

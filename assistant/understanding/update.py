@@ -202,7 +202,7 @@ class Collector:
         clauses handled by set()."""
         if self.scope.uncertain(start, end):
             self.note(field, "uncertain", start, end)
-        elif self.scope.negated(start, end):
+        elif self.scope.negated(start, end) and not self._negation_used(start):
             if negated is not None:
                 self.set(
                     field, negated, start, end, shown_from=self.scope.negation_start(start),
@@ -212,6 +212,12 @@ class Collector:
                 self.withdraw(field, value, start, end)
         else:
             self.set(field, value, start, end, shown_from=shown_from, speaks_for=speaks_for)
+
+    def _negation_used(self, start: int) -> bool:
+        """The "no" before a phrase already belongs to an earlier one: in "no rush - we can wait" the
+        "no" is part of "no rush", and does not turn "can wait" into its opposite."""
+        cue = self.scope.negation_start(start)
+        return cue < start and not self.free(cue, cue + 1)
 
     # -- resolution ----------------------------------------------------------------------------
     def finish(self) -> FactUpdate:
