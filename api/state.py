@@ -74,6 +74,9 @@ class AppState:
                 self.retriever = observe_retriever(
                     open_retriever(index_dir=self.settings.index_dir, chroma_url=self.settings.chroma_url)
                 )
+                # The moment answers can be given (the indexes log "loaded" earlier, before the second
+                # stage is fitted or read): what a supervisor or a test waits for.
+                log.info("knowledge ready", extra={"passages": len(self.retriever)})
             except Exception as exc:  # surfaced by /readyz, never as a crash
                 log.exception("knowledge index failed to load")
                 self.load_error = f"{type(exc).__name__}: {exc}"

@@ -194,15 +194,13 @@ def serve_process(data_dir: Path, *, workers: int, env: dict[str, str] | None = 
 
 
 def _wait_for_index(log: Path, workers: int, proc: subprocess.Popen[bytes], timeout: float) -> None:
-    """Until every worker has logged its index as loaded: /readyz alone cannot tell, as one busy
+    """Until every worker has logged its knowledge as ready: /readyz alone cannot tell, as one busy
     worker may leave all new connections to the other."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and proc.poll() is None:
         entries = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
-        loaded = {e["pid"] for e in entries
-                  if e.get("logger") == "rrall.knowledge" and e.get("message", "").startswith("index ")}
-        if len(loaded) >= workers:
-            time.sleep(0.2)  # the log line comes just before the retriever is attached
+        ready = {e["pid"] for e in entries if e.get("logger") == "rrall.api" and e.get("message") == "knowledge ready"}
+        if len(ready) >= workers:
             return
         time.sleep(0.1)
     raise TimeoutError(f"not every worker loaded its index: {log.read_text()[-2000:]}")
