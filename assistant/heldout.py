@@ -44,11 +44,12 @@ HELDOUT_3_DIR = Path(__file__).resolve().parent / "eval" / "heldout_3"
 # rules spec alone, frozen before it was run: by then the third set's questions had been seen on screen.
 # It is the size the issue asks for: 150 questions, 30 out of scope, 40 vignettes.
 HELDOUT_4_DIR = Path(__file__).resolve().parent / "eval" / "heldout_4"
-# Three development vignette sets by three authors, each written from the profile schema alone.
+# Four development vignette sets by four authors, each written from the profile schema alone.
 DEV_VIGNETTES = (
     Path(__file__).resolve().parent / "eval" / "dev_vignettes.yaml",
     Path(__file__).resolve().parent / "eval" / "dev_vignettes_2.yaml",
     Path(__file__).resolve().parent / "eval" / "dev_vignettes_3.yaml",
+    Path(__file__).resolve().parent / "eval" / "dev_vignettes_4.yaml",
 )
 Style = Literal["terse", "exam", "indirect"]
 

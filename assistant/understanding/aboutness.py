@@ -64,8 +64,9 @@ _POPULATION = re.compile(
 # regimen, not the trial population.
 _REGIMEN_USE = re.compile(
     r"\b(?:prior|previous|previously|after|post|per|on|following|tx|treated|received|had|got|with|then|completed|"
-    r"finished|failed|relapsed|refractory|progressed|during|s/p|off)\b[\s:-]*"
-    r"(?:(?:with|on|per|the|a|an|cog|standard)\s+)*aall\s?\d+",
+    r"finished|failed|relapsed|refractory|progressed|during|s/p|off|frontline|front-line|first[\s-]line|upfront)\b[\s:-]*"
+    r"(?:(?:with|on|per|the|a|an|cog|standard)\s+)*aall\s?\d+"
+    r"|\baall\s?\d+(?:\s+|-)(?:induction|therapy|chemo\w*|protocol|regimen|backbone|consolidation|maintenance|based)\b",
     _I,
 )
 # Asking for a figure or a fact of the literature.

@@ -120,6 +120,10 @@ def extract_age(c: Collector) -> None:
     for match in _AGE_WITH_UNIT.finditer(c.norm):
         _age(c, match, _years(match))
     for match in _STATED_AGE.finditer(c.low):
+        # "when she was 3", "since he was 2": an age in the story, not now
+        if re.search(r"\b(?:when|since|until|till|by\s+the\s+time|after|before)\s*$", c.low[max(0, match.start() - 20) : match.start()]):
+            c.claim(*match.span())
+            continue
         _age(c, match, _years(match))
     for match in _AGED_IN_MONTHS.finditer(c.low):
         _age(c, match, round(float(match.group("n")) / 12, 2))

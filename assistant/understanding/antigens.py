@@ -32,8 +32,8 @@ _INTENSITY = (
 )
 _CD22_GAP = (
     # "CD22 positive, 65%": a comma only after a word for the expression
-    rf"(?:[\s:-]*(?:positive|pos|\+|{_INTENSITY})\s*,\s*|\s*(?:[:=]|\+|\(|\)|~)\s*|(?:[\s/-]+|(?<=[(:=+~]))(?:positive|positivity|pos|expression|expressed|expressing|is|was|are|"
-    rf"in|on|at|of|about|the|\+ve|by|flow|level|now|blasts?|actually|really|still|only|just|{_INTENSITY})){{0,5}}"
+    rf"(?:[\s:-]*(?:positive|pos|\+|expressed|{_INTENSITY})\s*,\s*|\s*(?:[:=]|\+|\(|\)|~)\s*|(?:[\s/-]+|(?<=[(:=+~]))(?:positive|positivity|pos|expression|expressed|expressing|is|was|are|"
+    rf"in|on|at|of|about|the|\+ve|by|flow|level|now|back|blasts?|actually|really|still|only|just|{_INTENSITY})){{0,5}}"
 )
 _CD22_NUMBER_FIRST = re.compile(rf"{_CD22}{_CD22_GAP}\s*{AMOUNT}{PERCENT}{_OF_BLASTS}", _I)
 # "CD22-negative in 30%", "a CD22-negative subpopulation making up about 30% of the blasts": the share
@@ -71,7 +71,7 @@ _POSITIVE_WORDS = (
 )
 
 _QUALIFIER_AFTER = (
-    r"[\s:-]*(?:(?:is|was|are|remains|remained|now|still|also|again|clearly|strongly|expression(?:\s+is)?)\s+){0,3}"
+    r"[\s:-]*(?:(?:is|was|are|remains|remained|now|still|also|again|clearly|strongly|only|just|expression(?:\s+is)?)\s+){0,3}"
     r"(?P<qual>negative|neg\b|-ve\b|-(?![\w\d])|loss\b|lost\b|absent\b|escape\b|not\s+expressed|dim(?:ly)?\b|"
     r"low\b|weak(?:ly)?\b|reduced\b|decreased\b|positive|pos\b|\+(?:ve)?|bright\b|strong(?:ly)?\b|expressed\b|"
     r"present\b|retained\b|preserved\b|moderate\b|partial\b|heterogeneous\b|variable\b|yes\b)"

@@ -21,7 +21,7 @@ from assistant.understanding.update import Collector
 _I = re.IGNORECASE
 _T = r"t[\s-]?(?:cells?|lymphocytes?)"
 _PUMP = (
-    r"(?:a\s+|the\s+|an\s+infusion\s+|a\s+continuous[\s-]infusion\s+|any\s+)?"
+    r"(?:a\s+|the\s+|an\s+infusion\s+|a\s+continuous[\s-]infusion\s+|any\s+)?(?:blina\s+|blinatumomab\s+|infusion\s+)?"
     r"(?:pump|continuous\s+infusion|infusion\s+pump)"
 )
 
@@ -36,7 +36,11 @@ _PRESENT_STATE = (
     r"(?:positive|pos\b|\+|involved|infiltrated|(?:with|showed|shows|showing|revealed|had|has|positive\s+for)\s+"
     r"(?:\w+\s+)?blasts|blasts\s+(?:seen|present|detected))"
 )
-_CNS_SITES = r"\b(?:cns|csf|lp|lumbar\s+punctures?|spinal\s+(?:fluid|tap)|cerebrospinal\s+fluid|cytospin|meninges|neuraxis)"
+_CNS_SITES = (
+    r"\b(?:cns|csf|lp|lumbar\s+punctures?|spinal\s+(?:fluid|tap)|cerebrospinal\s+fluid|cytospin|meninges|neuraxis"
+    # as a family says it: "the fluid from his spine", "the fluid around her brain"
+    r"|fluid\s+(?:from|around|in)\s+(?:the|her|his|their)\s+(?:spine|brain|spinal\s+cord))"
+)
 _EMD_SITES = r"\b(?:testes|testis|testicles?|scrotum|skin|mediastinum|orbits?|pet(?:[\s/-]?ct)?)"
 
 
@@ -61,6 +65,8 @@ FACTS: tuple[BooleanFact, ...] = (
             r"\b(?:relapse[sd]?|relapsing|progress(?:ion|ed)|disease|involvement|infiltration|blasts)\s+in\s+(?:the\s+)?"
             r"(?:cns|csf|central\s+nervous\s+system)\b",
             r"\bleptomeningeal\b",
+            r"\b(?:it's|it\s+is|it\s+was|leuka?emia\s+is|blasts\s+are)\s+(?:also\s+)?in\s+the\s+fluid\s+(?:around|in)\s+"
+            r"(?:the|her|his|their)\s+(?:brain|spine|spinal\s+cord)",
             r"\bcerebrospinal\s+fluid\s+(?:positive|involvement)",
             r"\bcentral\s+nervous\s+system\s+(?:disease|involvement|relapse)",
         ),
@@ -83,6 +89,7 @@ FACTS: tuple[BooleanFact, ...] = (
             r"\btestes?\s+(?:involvement|infiltration|involved)",
             r"\b(?:relapse[sd]?|relapsing|disease|involvement|infiltration)\s+in\s+(?:the\s+)?(?:testes|testis|skin)\b",
             r"\bchloromas?\b",
+            r"\b(?:in|into)\s+(?:one\s+of\s+)?(?:his|the|both)\s+(?:testes|testicles?|testis)\b",
             r"\bleuka?emia\s+cutis\b",
             r"\bskin\s+(?:infiltrat(?:e|es|ion)|involvement|lesions?|nodules?)",
             r"\bcutaneous\s+(?:involvement|infiltration|lesions?)",
@@ -157,13 +164,15 @@ FACTS: tuple[BooleanFact, ...] = (
             r"\b(?:rising|climbing|doubling|increasing|growing|going\s+up|shooting\s+up)\s+(?:very\s+|really\s+)?"
             r"(?:fast|quickly|rapidly|daily|by\s+the\s+day)\b",
             r"\b(?:fast|quickly|rapidly)[\s-]+(?:rising|climbing|doubling|increasing|growing)\b",
+            r"\b(?:moving|progressing|growing|advancing)\s+(?:very\s+|really\s+)?(?:fast|quickly|rapidly)\b",
+            r"\bneeds?\b[^.;!?\n]{0,30}?\bwithin\s+(?:days|a\s+few\s+days|\d+\s+days)\b",
             r"\bdoubling\s+(?:every|in|within)\s+(?:\d+|a\s+few|two|three)\s*(?:days?|d)\b",
             # Control needed within days: "needs cytoreduction this week", "needs control this week".
             r"\bneeds?\s+(?:urgent\s+)?(?:disease\s+)?(?:control|cytoreduction|debulking)\s+(?:this\s+week|within\s+days|"
             r"today|tomorrow|urgently|asap|now)\b",
         ),
         absent=(
-            r"\bslow(?:ly)?\s+(?:progressing|progression|rising|growing|kinetics|tempo)",
+            r"\bslow(?:ly)?\s+(?:progressing|progressive|progression|rising|growing|kinetics|tempo)",
             r"\bindolent\b",
             r"\bstable\s+disease\b",
             r"\bcan\s+(?:afford\s+to\s+)?wait\b",
@@ -202,7 +211,8 @@ FACTS: tuple[BooleanFact, ...] = (
             r"\b(?:no|poor|unreliable|difficult|limited)\s+(?:reliable\s+)?(?:iv|venous|intravenous)\s+access\b",
         ),
         absent=(
-            rf"\b(?:happy|fine|ok|okay|comfortable|willing|content|able)\s+(?:with|to\s+(?:have|carry|use|wear|manage))\s+{_PUMP}",
+            rf"\b(?:happy|fine|ok|okay|comfortable|willing|content|able)\s+(?:with|to\s+(?:have|carry|use|wear|manage))\s+"
+            rf"(?:carrying\s+|having\s+|wearing\s+|using\s+)?{_PUMP}",
             rf"\b(?:doesn't|does\s+not|don't|wouldn't)\s+mind\s+(?:carrying|having|wearing|using|being\s+on)?\s*{_PUMP}",
             rf"\bcan\s+(?:manage|handle|carry)\s+{_PUMP}",
             r"\bpump\s+(?:is\s+)?(?:fine|ok|okay|no\s+problem|not\s+(?:an?\s+)?(?:problem|issue|concern|barrier))\b",

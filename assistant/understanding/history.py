@@ -42,7 +42,9 @@ _STRONG_BEFORE = re.compile(
     r"rescued|consolidated|re-?treated|managed|responded|response\s+to|remission\s+with|"
     # "achieved CR with InO" (not "consensus reached: InO ...")
     r"(?:achieved|reached|attained)\s+(?:(?:a|an|mrd[\s-]*negative|complete|morphologic\w*|first|second)\s+)*(?:cr\w*|remission|response|mrd)|"
-    r"cr\s+with|exposure\s+to|(?:was|were|been)\s+on|went\s+on\s+to|lines"
+    r"cr\d?\s+(?:was\s+|came\s+|achieved\s+)?with|exposure\s+to|(?:was|were|been)\s+on|went\s+on\s+to|lines"
+    # in relapsed disease the frontline is history: "frontline COG AALL0232", "first-line hyper-CVAD"
+    r"|frontline|front-line|first[\s-]line|upfront"
     # "induction was hyper-CVAD part A": a past line named by what it was
     r"|(?:induction|reinduction|salvage|consolidation|frontline|first\s+line|treatment|therapy|tx|regimen|backbone)"
     r"\s+(?:was|were))\b"
@@ -65,7 +67,9 @@ _PAST_AFTER = re.compile(
     r"^[\s-]*(?:refractory|exposed|pretreated|experienced|failure|failed|resistant)\b|^\s+(?:\w+\s+){0,3}?"
     r"(?:previously|in\s+the\s+past|(?:before|earlier)(?=\s*(?:[,.;:!?)]|$))|already|ago|last\s+(?:year|month|week)"
     r"|(?:in\s+)?(?:19|20)\d\d|before\s+(?:that|then|this)|prior\s+to\s+(?:that|then|this))\b|^\s*\(\s*(?:19|20)\d\d\b|^\s+(?:was|were)\s+(?:given|received|tried|used|stopped|discontinued|held)\b"
-    r"|^\s+(?:stopped|discontinued|held|interrupted|halted)\b|^[\s-]*na[iï]ve\b",
+    r"|^\s+(?:stopped|discontinued|held|interrupted|halted)\b|^[\s-]*na[iï]ve\b"
+    # "hyper-CVAD is his only prior therapy", "UKALL was her frontline"
+    r"|^\s+(?:is|was)\s+(?:his|her|their|the)\s+(?:only\s+)?(?:prior|previous|first[\s-]line|frontline|front-line)\b",
     _I,
 )
 
@@ -78,6 +82,17 @@ _OUTCOME_AFTER = re.compile(
     r"(?:now\s+|still\s+)?(?:relapsed?|"
     r"progressed|failed|refractory|resistant|no\s+response|did\s+not\s+respond|didn't\s+respond|not\s+responding|"
     r"stopped|discontinued|mrd[\s-]*(?:positive|\+|persistent))(?!\w)"
+    # a timeline: "2019 hyper-CVAD -> CR1 -> 2022 relapse -> blina -> MRD neg -> allo"
+    r"|^[^.;!?\n]{0,30}?(?:->|→|=>)\s*(?:(?:19|20)\d\d\s+)?(?:cr\s?\d?\b|cri\b|crh\b|remission|relaps\w*|r\d\b|mrd|"
+    r"progress\w*|refractory|no\s+response|pr\b)"
+    # a phase of therapy named after the regimen: "UKALL14 induction, then FLAG-Ida salvage"
+    r"|^\s*(?:-?based\s+)?(?:induction|salvage|consolidation|maintenance|reinduction|re-induction|backbone|"
+    r"intensification)\b"
+    # given in an earlier setting: "blina for the first relapse", "InO at second relapse"
+    r"|^\s*(?:\w+\s+){0,2}?(?:for|at|in|during)\s+(?:the\s+|her\s+|his\s+|their\s+)?(?:first|1st|second|2nd|third|3rd)\s+"
+    r"relapse\b"
+    # "Two cycles of Blincyto later he is still MRD positive"
+    r"|^\s*(?:\w+\s+)?later\b"
 )
 
 
@@ -100,9 +115,41 @@ _GENERIC_INDUCTION = re.compile(
 )
 
 
+# The present, named after a story of treatment: "Now second relapse", "now it's back again", "relapsed
+# again now", "Now is again relapse", "currently in third relapse".
+_NOW_STATE = re.compile(
+    r"\b(?:now|currently|at\s+present|this\s+time|today)\b[^.;!?\n]{0,30}?\b(?:relaps\w*|rel\b|again|back|"
+    r"refractory|progress\w*|recur\w*|return\w*|mrd)"
+    r"|\b(?:relapsed|back|returned)\s+again\s+now\b",
+)
+_PLANNED_HERE = re.compile(
+    r"\b(?:plan|plans|planned|planning|will|going\s+to|intend\w*|aim\w*|hope\w*|next|proceed\w*|listed|"
+    r"scheduled|booked|refer\w*|consider\w*|would|should|could|want|wants|if|vs|versus|or|discuss\w*)\b|'ll\b|\?"
+)
+
+
+def told_before_now(c: Collector, start: int) -> bool:
+    """``start`` lies in the story a message tells before it names the present ("... then allogeneic
+    SCT from unrelated donor. Now second relapse"), in a sentence that plans nothing: it is history."""
+    sentence = c.scope.sentence_at(start)
+    if _PLANNED_HERE.search(c.low, sentence.start, sentence.end):
+        return False
+    if any(word in _BLOCKERS for word in c.scope.sentence_before(start, words=3)):
+        return False  # "for blina", "no blina", "consider InO": named, not told as given
+    present = _NOW_STATE.search(c.low, start)
+    return present is not None and not (sentence.start <= present.start() < start)
+
+
 def in_history_section(c: Collector, start: int) -> bool:
     """``start`` follows a history heading in its sentence (see `_HISTORY_LABEL`)."""
     return bool(_HISTORY_LABEL.search(c.low, c.scope.sentence_at(start).start, start))
+
+
+# Said not to have been given, after the drug: "blina has NOT been given yet", "InO was never started".
+_NOT_GIVEN_YET = re.compile(
+    r"^\s*(?:has|have|was|were|is)\s+(?:not|never)\s+(?:yet\s+)?(?:been\s+)?(?:given|started|received|administered)"
+    r"|^\s*(?:hasn't|haven't|wasn't|weren't)\s+(?:yet\s+)?(?:been\s+)?(?:given|started|received)"
+)
 
 
 def extract_therapies(c: Collector) -> None:
@@ -119,9 +166,11 @@ def extract_therapies(c: Collector) -> None:
             if _NOT_GIVEN_AFTER.search(after):
                 continue
             never = _NEVER_GIVEN.search(c.scope.clause_before(start, words=6, stop_at_words=False))
-            if never or re.match(r"^[\s-]*na[iï]ve\b", after) or _ANSWERED_NO.match(after):
+            if never or re.match(r"^[\s-]*na[iï]ve\b", after) or _ANSWERED_NO.match(after) or \
+                    _NOT_GIVEN_YET.match(after):
                 c.withdraw("prior_therapies", therapy, start, end)
-            elif _given_before(c, start) or _PAST_AFTER.search(after) or in_history_section(c, start) or (
+            elif _given_before(c, start) or _PAST_AFTER.search(after) or in_history_section(c, start) or \
+                    told_before_now(c, start) or (
                 _OUTCOME_AFTER.search(after) and not c.scope.is_question(start) and "if" not in after.split()
             ):
                 past = _PAST_AFTER.match(after)
@@ -136,7 +185,9 @@ def extract_therapies(c: Collector) -> None:
 
 
 def _given_before(c: Collector, start: int) -> bool:
-    words = c.scope.sentence_before(start)
+    # "relapsed for the first time after ponatinib": the "for" of a fixed phrase blocks nothing
+    words = re.sub(r"\bfor (?:the |a )?(?:first|second|third|1st|2nd|3rd|last) time\b", " ",
+                   " ".join(c.scope.sentence_before(start))).split()
     planned = False
     for i in range(len(words) - 1, -1, -1):
         if words[i] in _BLOCKERS and not (

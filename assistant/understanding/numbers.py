@@ -268,8 +268,8 @@ _GIVEN_AFTER = re.compile(
 # and no other agent with cycles.
 _PLANNED_CYCLES = (
     re.compile(
-        rf"\b(?:plan(?:ned|ning|s)?|intend(?:ed|ing)?|aim(?:ing)?|for|give|giving|max(?:imum)?|up\s+to|at\s+most|"
-        rf"no\s+more\s+than)\s+(?:to\s+give\s+|for\s+|of\s+)?{_COUNT}\s+"
+        rf"\b(?:plan(?:ned|ning|s)?(?:\s+is)?|intend(?:ed|ing)?|aim(?:ing)?|for|give|giving|max(?:imum)?|up\s+to|at\s+most|"
+        rf"no\s+more\s+than|capped\s+at|cap\s+(?:of|at)|limited\s+to|limit\s+(?:of|to))\s+(?:to\s+give\s+|for\s+|of\s+)?{_COUNT}\s+"
         r"(?:more\s+|further\s+)?(?:cycles?|courses?)\b",
         _I,
     ),

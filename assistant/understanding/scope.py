@@ -120,8 +120,8 @@ _UNCERTAIN_AFTER = re.compile(
 NOT_PEOPLE = re.compile(
     r"\b(?:residual|mrd|blast|leuka?emic|malignant|abnormal|clonal|b[\s-]?cell|t[\s-]?cell|cd\d+[\w+-]*|dim|bright|"
     r"negative|positive|small|minor|major|main|same)\s+(?:sub)?populations?\b"
-    r"|\b(?:on|in|onto|into|via|through|enrolled\s+(?:on|in|to|into)|as\s+part\s+of)\s+(?:an?|the|her|his|their)\s+"
-    r"(?:clinical\s+|phase\s*[123i]+\s+|early[\s-]phase\s+)?(?:trial|study|protocol)\b(?!\s+(?:patients|pts|population|cohort))",
+    r"|\b(?:on|in|onto|into|via|through|enrolled\s+(?:on|in|to|into)|as\s+part\s+of)\s+(?:(?:an?|the|her|his|their)\s+)?"
+    r"(?:(?:nci|nih|cog|local|academic|investigator)\s+)?(?:clinical\s+|phase\s*[123i]+\s+|early[\s-]phase\s+)?(?:trial|study|protocol)\b(?!\s+(?:patients|pts|population|cohort))",
     re.IGNORECASE,
 )
 # Conditionals and talk about patients in general are not facts about this patient.

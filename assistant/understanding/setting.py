@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 
 from assistant.understanding.update import Collector
-from assistant.understanding.vocabulary import DiseaseStatus
+from assistant.understanding.vocabulary import THERAPY_PATTERNS, DiseaseStatus
 
 _I = re.IGNORECASE
 # Words between an ordinal and "relapse" that say when or where it was: "2nd BM relapse",
@@ -51,29 +51,34 @@ _NUMBERED_RELAPSE = (
 # "relapse for the second time", "came back for a third time", "relapsed for the 2nd time".
 _NTH_TIME = (
     r"\b(?:relapse[sd]?|relapsing|came\s+back|has\s+come\s+back|comes\s+back|recurred|returned|is\s+back)\s+"
+    r"(?:(?:out\s+of|from)\s+(?:that|the|this|her|his|their)\s+(?:\w+\s+)?remission\s+)?"
     r"(?:for\s+)?(?:the\s+|a\s+)?(?:{o})\s+time\b"
 )
 _LATER = "second|2nd|third|3rd|fourth|4th|fifth|5th"
-_MRD_LEVEL = r"(?:10\s*\^?\s*-\s*\d|1\s*(?:x|e)\s*10\s*\^?\s*-\s*\d|1e-\d|\d+(?:[.,]\d+)?\s*%)"
+_MRD_LEVEL = r"(?:10\s*\^?\s*-\s*\d|\d+(?:\.\d+)?\s*(?:x|×|e)\s*10\s*\^?\s*-\s*\d|\de-\d|\d+(?:[.,]\d+)?\s*%)"
 _STATUS_PATTERNS: tuple[tuple[DiseaseStatus, re.Pattern[str]], ...] = (
     (
         "mrd_positive",
         re.compile(
             r"\bmrd[\s-]*(?:positive|positivity|pos\b|\+|persistent|persistence|detectable|detected|recurrence|"
             r"re-?emergence|relapse)|\b(?:persistent|detectable|rising|residual)\s+mrd\b|\bmolecular\s+(?:relapse|failure)\b"
-            rf"|\bmrd\s*(?:of|at|=|:|level|by\s+(?:flow|pcr|ngs))?\s*(?:of\s+)?~?\s*{_MRD_LEVEL}",
+            rf"|\bmrd\s*(?:still|now|remains|persistently|positive\s+at|by\s+(?:flow|pcr|ngs))?\s*(?:of|at|=|:|level)?\s*(?:of\s+)?~?\s*{_MRD_LEVEL}",
             _I,
         ),
     ),
     (
         "second_or_later_relapse",
         re.compile(
-            rf"\b(?:second|2nd|third|3rd|fourth|4th|fifth|5th|subsequent|multiple|later|repeated)\s+{_KIND}relapses?\b"
+            rf"\b(?:second|2nd|third|3rd|fourth|4th|fifth|5th|subsequent|multiple|later|repeated)\s+{_KIND}(?:relapses?|rlps?|relaspe)\b"
             r"|\bsecond\s+or\s+(?:later|greater|subsequent)\s+relapse\b|\bmultiply[\s-]+relapsed\b"
             r"|\brelapsed\s+(?:for\s+the\s+(?:second|third|fourth|2nd|3rd)\s+time|twice|again|(?:two|three|2|3)\s+times)\b"
             r"|\brelapse[sd]?\s*(?:#|no\.?\s*|number\s+|x\s*)[2-9]\b"
             rf"|{_NUMBERED_RELAPSE.format(n='[2-9]')}|{_NTH_TIME.format(o=_LATER)}"
             rf"|\b(?:second|2nd|third|3rd|fourth|4th|fifth|5th)\s+{_KIND}rel\b"
+            # a relapse again: "now is again relapse", "relapse again", "it has come back again"
+            r"|\br[2-9]\s+(?:now|currently|\(current\))|\bnow\s+(?:in\s+)?r[2-9]\b"
+            r"|\bagain\s+(?:in\s+)?(?:a\s+)?relapse\b|\brelapse\s+again\b|\b(?:came|come|comes|coming)\s+back\s+again\b"
+            r"|\b(?:is|it's)\s+back\s+again\b|\breturn(?:ed|s)?\s+again\b"
             r"|\b(?:two|three|four|2|3|4)\s+(?:prior\s+|previous\s+)?relapses\b|\b(?:>=|≥|at\s+least\s+)\s*(?:2|two)\s+relapses\b",
             _I,
         ),
@@ -84,7 +89,7 @@ _STATUS_PATTERNS: tuple[tuple[DiseaseStatus, re.Pattern[str]], ...] = (
             # A relapse during frontline therapy ends the first remission: "relapsed on maintenance".
             r"\brelaps(?:ed|ing)\s+(?:while\s+|whilst\s+|when\s+)?(?:on|during|in)\s+(?:(?:his|her|their|the)\s+)?"
             r"(?:maintenance|frontline|front[\s-]line|first[\s-]line|upfront|initial\s+(?:therapy|treatment|chemo\w*))\b|"
-            rf"\b(?:first|1st)\s+{_KIND}(?:relapse|rel)\b|\brelapsed\s+for\s+the\s+first\s+time\b|"
+            rf"\b(?:first|1st)\s+{_KIND}(?:relapse|rel|rlps?|relaspe)\b|\brelapsed\s+for\s+the\s+first\s+time\b|"
             rf"{_NUMBERED_RELAPSE.format(n='1')}|{_NTH_TIME.format(o='first|1st')}|\brelapsed\s+x\s*1\b|\b(?:very\s+)?(?:early|late)\s+"
             r"(?:first\s+|marrow\s+|bone\s+marrow\s+|isolated\s+|combined\s+)?relapse\b",
             _I,
@@ -98,7 +103,9 @@ _STATUS_PATTERNS: tuple[tuple[DiseaseStatus, re.Pattern[str]], ...] = (
             r"|\b(?:never|did\s+not|didn't|failed\s+to|could\s+not|couldn't|unable\s+to)\s+(?:achieve[sd]?|reach(?:ed)?|"
             r"attain(?:ed)?|get\s+into|got\s+into|go\s+into|went\s+into|enter(?:ed)?)\s+(?:a\s+)?(?:first\s+)?(?:complete\s+)?"
             r"(?:remission|cr)\b|\bno\s+(?:cr|remission)\s+(?:after|with|following|to|despite)\s+(?:\w+\s+)?induction\b"
-            r"|\bprimary\s+(?:resistant|resistance)\b|\bfailed\s+to\s+remit\b|\bnon[\s-]?remitting\b",
+            r"|\bprimary\s+(?:resistant|resistance)\b|\bfailed\s+to\s+remit\b|\bnon[\s-]?remitting\b"
+            r"|\bnever\s+(?:remitted|been\s+in\s+remission|reached\s+remission)\b|\bpif\b"
+            r"|\bno\s+(?:cr|remission)\s+after\b",
             _I,
         ),
     ),
@@ -109,7 +116,7 @@ _NTH_REMISSION = (
     r"(?:(?P<{o}>first|1st|initial|second|2nd|third|3rd|fourth|4th)\s+(?:complete\s+)?(?:cr|remission|cr/cri)\b"
     r"|\bcr\s*-?\s*(?P<{n}>[1-4])\b)"
 )
-_RELAPSE_WORD = r"\b(?:relapsed|relapses?|relapsing|recurred|recurrence)\b"
+_RELAPSE_WORD = r"\b(?:relapsed|relapses?|relapsing|recurred|recurrence|rlps?|relaspe)\b"
 _REMISSION_HISTORY = (
     # "relapsed 2 years after first CR", "relapse from CR2", "relapsing out of a second remission"
     re.compile(
@@ -118,10 +125,17 @@ _REMISSION_HISTORY = (
         + _NTH_REMISSION.format(o="o", n="n"),
         _I,
     ),
-    # "CR1 lasting 2 years, then relapsed", "first remission of 18 months before relapse"
+    # "just lost her second remission", "came out of CR2"
+    re.compile(
+        r"\b(?:lost|losing|loses|lose|came\s+out\s+of|coming\s+out\s+of)\s+(?:(?:her|his|their|the|a)\s+)?"
+        + _NTH_REMISSION.format(o="o", n="n"),
+        _I,
+    ),
+    # "CR1 lasting 2 years, then relapsed", "achieved CR1 and completed maintenance, but this month his
+    # marrow showed relapse": the n-th remission, then a relapse, in one sentence
     re.compile(
         _NTH_REMISSION.format(o="o", n="n")
-        + rf"(?:\s+[\w-]+){{0,5}}?[\s,]+(?:then\s+|before\s+|until\s+|and\s+|but\s+|now\s+)?"
+        + rf"(?:[\s,]+[\w-]+){{0,12}}?[\s,]+(?:then\s+|before\s+|until\s+|and\s+|but\s+|now\s+)?"
         rf"(?:(?:she|he|they|it)\s+)?(?:has\s+|had\s+)?(?:a\s+)?{_RELAPSE_WORD}",
         _I,
     ),
@@ -130,7 +144,13 @@ _MRD_NEGATIVE = re.compile(r"\bmrd[\s-]*(?:negative|neg\b|-ve|undetectable|not\s
 _POSTPOSED_ORDINAL = re.compile(_POSTPOSED, _I)
 # "had Blincyto as consolidation in 1st relapse": a relapse in which therapy was given is history.
 _TREATED_IN = re.compile(r"\b(?:had|received|got|given|treated|salvaged|consolidat\w*)\b.*\b(?:in|during)$")
-_PAST_SETTING = re.compile(r"\b(?:after|following|post|since|beyond|before|prior\s+to|at|from)$")
+_PAST_SETTING = re.compile(r"\b(?:after|following|post|since|beyond|before|prior\s+to|at|from)(?:\s+(?:that|the|this|her|his|their))?$")
+# A therapy given in a setting makes it an earlier one: "blina for the first relapse", "InO at 1st relapse".
+_THERAPY_IN = re.compile(
+    "(?:" + "|".join(p.pattern for _, p in THERAPY_PATTERNS) + r")(?:\s+[\w-]+)?\s+(?:for|at|in|during)"
+    r"(?:\s+(?:that|the|this|her|his|their))?$",
+    _I,
+)
 _BARE_RELAPSE = re.compile(r"\b(?:relapsed|relapse|relapsing)\b", _I)
 
 _PH_LIKE = re.compile(r"\b(?:ph|bcr[\s:/-]*abl1?)[\s-]+like\b", _I)
@@ -153,8 +173,9 @@ def extract_setting(c: Collector) -> None:
             # Not claimed: "failed induction" is also a prior line of chemotherapy.
             if not c.free(start, end):
                 continue
-            if _PAST_SETTING.search(c.scope.clause_before(start, words=1, stop_at_words=False)) or \
-                    _TREATED_IN.search(c.scope.clause_before(start, words=8, stop_at_words=False)):
+            if _PAST_SETTING.search(c.scope.clause_before(start, words=2, stop_at_words=False)) or \
+                    _TREATED_IN.search(c.scope.clause_before(start, words=8, stop_at_words=False)) or \
+                    _THERAPY_IN.search(c.scope.clause_before(start, words=4, stop_at_words=False)):
                 continue
             found = True
             c.judge("disease_status", status, start, end)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.understanding.history import in_history_section
+from assistant.understanding.history import in_history_section, told_before_now
 from assistant.understanding.subject import Kind
 from assistant.understanding.update import Collector
 
@@ -30,7 +30,7 @@ _NOT_FEASIBLE = re.compile(
     rf"|\b(?:ineligible|unfit|not\s+eligible|not\s+fit|too\s+(?:frail|old|sick|unwell)|not\s+suitable|unsuitable|not\s+a\s+candidate)\s+"
     rf"(?:for\s+)?(?:an?\s+)?(?:further\s+|second\s+)?{_HSCT}\b"
     r"|\bno\s+(?:suitable\s+|matched\s+|available\s+)?donors?\b"
-    rf"|\b(?:cannot|can't|can\s+not|won't|will\s+not)\s+(?:be\s+transplanted|go\s+to\s+{_HSCT}|have\s+an?\s+{_HSCT}|undergo\s+(?:an?\s+)?{_HSCT})"
+    rf"|\b(?:cannot|can't|can\s+not)\s+(?:be\s+transplanted|go\s+to\s+{_HSCT}|have\s+an?\s+{_HSCT}|undergo\s+(?:an?\s+)?{_HSCT})"
     rf"|\b{_HSCT}\s+(?:is\s+)?not\s+(?:an\s+option|possible|feasible)",
     _I,
 )
@@ -59,11 +59,18 @@ _NO_PRIOR = re.compile(
     _I,
 )
 _NOT_PLANNED = re.compile(
-    rf"\b{_HSCT}\s+(?:is\s+|was\s+)?not\s+(?:currently\s+)?(?:planned|intended|scheduled|the\s+plan|being\s+considered)\b",
+    rf"\b{_HSCT}\s+(?:is\s+|was\s+)?not\s+(?:currently\s+)?(?:planned|intended|scheduled|the\s+plan|being\s+considered)\b"
+    # "no HSCT planned", "no allo will follow", "without another transplant after"
+    rf"|\bno\s+(?:further\s+|subsequent\s+|consolidative\s+)?{_HSCT}\s+(?:is\s+)?(?:planned|intended|scheduled|will\s+follow|"
+    rf"to\s+follow|afterwards|after)\b|\bwithout\s+(?:another|a\s+further|a\s+second|an?)\s+{_HSCT}\s+(?:after|afterwards)\b",
     _I,
 )
+# None so far: "no allo so far", "no HSCT to date", "no transplant yet".
+_NONE_SO_FAR = re.compile(rf"\bno\s+(?:prior\s+)?{_HSCT}\s+(?:so\s+far|to\s+date|yet|previously|before)\b", _I)
+# The patient's choice, not a judgement of fitness: "will not have an allogeneic transplant" is a refusal.
 _DECLINES = re.compile(
-    rf"\b(?:declines?|declined|refuses?|refused|(?:does\s+not|doesn't)\s+want)\s+(?:an?\s+)?{_HSCT}\b", _I
+    rf"\b(?:declines?|declined|refuses?|refused|(?:does\s+not|doesn't)\s+want|(?:won't|will\s+not)\s+(?:have|undergo|go\s+to))"
+    rf"\s+(?:an?\s+)?(?:\w+\s+)?{_HSCT}\b", _I
 )
 _PLAN_BEFORE = re.compile(
     r"\b(?:plan|plans|planned|planning|intend|intended|intending|intention|intent|aim|aiming|going|proceed|"
@@ -80,6 +87,7 @@ _PLAN_AFTER = re.compile(
 )
 _PRIOR_BEFORE = re.compile(
     r"\b(?:prior|previous|previously|s/p|status\s+post|history\s+of|hx\s+of|had|received|underwent|relapsed|"
+    r"went\s+on\s+to|proceeded\s+to|consolidated|was\s+consolidated|"
     r"relapse|relapsing|failed|progressed|first|post)\b"
 )
 _PRIOR_CUE = re.compile(rf"{_PRIOR_BEFORE.pattern}|\b(?:after|following|since)\b")
@@ -154,6 +162,7 @@ def extract_transplant(c: Collector) -> None:
         (_DONOR_FOUND, "hsct_feasible", True),
         (_DECLINES, "hsct_planned", False),
         (_NO_PRIOR, "prior_hsct", False),
+        (_NONE_SO_FAR, "prior_hsct", False),
         (_NOT_PLANNED, "hsct_planned", False),
     ):
         for match in pattern.finditer(c.low):
@@ -183,7 +192,7 @@ def extract_transplant(c: Collector) -> None:
             c.judge("prior_hsct", True, start, end, negated=False)
         elif _PRIOR_AFTER.search(after) or re.match(r"[\s-]*na[iï]ve\b", c.low[end:]):
             c.judge("prior_hsct", not re.match(r"[\s-]*na[iï]ve\b", c.low[end:]), start, end, negated=False)
-        elif _told_as_past(c, start) and not _PLAN_AFTER.search(after):
+        elif (_told_as_past(c, start) or told_before_now(c, start)) and not _PLAN_AFTER.search(after):
             c.judge("prior_hsct", True, start, end, negated=False, shown_from=c.scope.lead_in(start, _PAST_VERB))
         elif (
             _PLAN_BEFORE.search(before) and not re.search(r"\b(?:post|after|following|s/p)$", before)
@@ -203,6 +212,12 @@ def extract_transplant(c: Collector) -> None:
 
 
 def _is_prior_transplant(c: Collector, match: re.Match[str], before: str, after: str) -> bool:
+    # "a MUD allo in CR1": given in a remission that has since ended (a plan was ruled out above);
+    # "MSD allo -> R2": a timeline step followed by what the disease did next
+    if re.match(r"(?:in|during)\s+cr\s?\d\b", after) or re.match(
+        r"[^.;]{0,20}?(?:->|→)\s*(?:r\d|cr\s?\d|relaps\w*|mrd)", c.low[match.end() :]
+    ):
+        return True
     if match.group(0).endswith("transplanted") and not re.search(r"\b(?:be|being|get|to)$", before):
         return True
     if _PRIOR_BEFORE.search(before) and not re.search(r"\bprior\s+to$", before):

@@ -13,6 +13,7 @@ collector resolves them once, the same way for every field:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal, get_args
@@ -217,7 +218,11 @@ class Collector:
         """The "no" before a phrase already belongs to an earlier one: in "no rush - we can wait" the
         "no" is part of "no rush", and does not turn "can wait" into its opposite."""
         cue = self.scope.negation_start(start)
-        return cue < start and not self.free(cue, cue + 1)
+        if cue >= start or self.free(cue, cue + 1):
+            return False
+        # ... but a "no" over a list reaches every item: "no CNS or other extramedullary sites".
+        end_of_claim = max(b for a, b in self._claimed if a <= cue < b)
+        return not re.fullmatch(r"[\s,/]*(?:(?:or|and|nor|other|any)[\s,/]+)*", self.low[end_of_claim:start])
 
     # -- resolution ----------------------------------------------------------------------------
     def finish(self) -> FactUpdate:

@@ -52,9 +52,10 @@ AGENT_KEYS: Final[tuple[AgentKey, ...]] = ("blinatumomab", "inotuzumab_ozogamici
 
 # -- names clinicians type ----------------------------------------------------------------------
 # Misspellings are caught by shape (blin...mab, ino...mab) rather than listed one by one.
-_BLINA = r"\b(?:blin[a-z]*mab|blina|blincyto)\b|(?-i:\bBi[Tt][Ee]\b)"
+# Development code names count too: MT103 / AMG 103 (blinatumomab), CMC-544 (inotuzumab ozogamicin).
+_BLINA = r"\b(?:blin[a-z]*mab|blina|blincyto|mt[\s-]?103|amg[\s-]?103)\b|(?-i:\bBi[Tt][Ee]\b)"
 # "INO" inside the trial name INO-VATE is not the drug.
-_INO = r"\b(?:ino[a-z]{2,}mab(?:\s+ozogamicin)?|besponsa|ino(?![\s-]?vate))\b"
+_INO = r"\b(?:ino[a-z]{2,}mab(?:\s+ozogamicin)?|besponsa|cmc[\s-]?544|ino(?![\s-]?vate))\b"
 _CAR_T = r"car[\s-]?t(?:[\s-]?cells?)?(?:[\s-]cell\s+therapy)?"
 _TISA = (
     r"\b(?:tisagen[a-z]*|tisa[\s-]?cel|kymriah|ctl[\s-]?019|19[\s-]?28z"
@@ -76,7 +77,11 @@ _CHEMO = (
     r"|(?:cog\s+)?aall\s?\d{3,4}|interfant(?:[\s-]?\d{2})?|all[\s-]?rez(?:[\s-]?bfm)?|graa?ll(?:[\s-]?\d+)?|nopho"
     r"|dfci(?:[\s-]?\d+)?|calgb(?:[\s-]?\d+)?|pethema|gimema|esphall|total\s+(?:therapy\s+)?(?:xv|xvi|xvii|\d+)"
     r"|fla(?:g)?[\s-]?ida|ida[\s-]?flag|mec|hyper[\s-]?c[\s-]?vad"
-    r"|cytarabine|hidac|clofarabine|vincristine|peg[\s-]?asparaginase|asparaginase)\b"
+    r"|cytarabine|hidac|clofarabine|vincristine|peg[\s-]?asparaginase|asparaginase"
+    # more adult and paediatric backbones: GMALL 08/2013, the Larson (CALGB 8811) regimen, POMP
+    # maintenance, SEHOP-PETHEMA, NILG, HOVON, JALSG, ALL R3 reinduction, high-dose methotrexate
+    r"|gmall(?:[\s-]?\d+(?:/\d+)?)?|larson(?:\s+regimen)?|pomp|sehop|nilg|hovon|jalsg|all[\s-]?r3|r3\s+reinduction"
+    r"|hd[\s-]?mtx|high[\s-]dose\s+methotrexate)\b"
 )
 
 FLAGS: Final = re.IGNORECASE

@@ -224,3 +224,64 @@ def test_antigens_in_pairs_with_shares_and_on_cell_populations(message: str, exp
 )
 def test_a_population_of_patients_is_still_not_this_patient(message: str) -> None:
     assert not _facts(message)
+
+
+# -- from a fourth development set (assistant/eval/dev_vignettes_4.yaml), which dwelt on treatment
+# history and the disease setting; again tested with wordings of our own.
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("2018 UKALL -> CR1 -> 2021 relapse -> blina -> CR2 -> sib allo 06/2022 -> now R2",
+         {"prior_therapies": ["chemotherapy", "blinatumomab"], "prior_hsct": True,
+          "disease_status": "second_or_later_relapse"}),
+        ("AALL1231 induction, then FLAG-Ida salvage; she never remitted.",
+         {"prior_therapies": ["chemotherapy"], "disease_status": "refractory"}),
+        ("Frontline GMALL, InO for the first relapse, now second relapse.",
+         {"prior_therapies": ["chemotherapy", "inotuzumab_ozogamicin"], "disease_status": "second_or_later_relapse"}),
+        ("Correction: InO has not been given yet. Hyper-CVAD was her only prior therapy.",
+         {"prior_therapies": ["chemotherapy"]}),
+        ("Blinatumomab, MRD-negative, then allo from an unrelated donor. Now in second relapse.",
+         {"prior_hsct": True, "prior_therapies": ["blinatumomab"]}),
+        ("She has just lost her first remission after CALGB 10403.", {"disease_status": "first_relapse"}),
+        ("CR1 was with hyper-CVAD; CR2 came with blinatumomab.",
+         {"prior_therapies": ["chemotherapy", "blinatumomab"]}),
+        ("relapsed for the first time after dasatinib + hyper-CVAD and a MUD allo in CR1",
+         {"disease_status": "first_relapse", "prior_therapies": ["chemotherapy"], "prior_hsct": True}),
+        ("MRD persistently 3 x 10^-4 after consolidation", {"disease_status": "mrd_positive"}),
+        ("now it's come back again in the marrow", {"disease_status": "second_or_later_relapse"}),
+        ("received MT103 on a trial, later CMC-544", {"prior_therapies": ["blinatumomab", "inotuzumab_ozogamicin"]}),
+    ],
+)
+def test_treatment_history_and_setting_told_as_a_story(message: str, expected: dict[str, Any]) -> None:
+    facts = _facts(message)
+    for field, value in expected.items():
+        got = facts.get(field)
+        assert (sorted(got) if isinstance(got, list) else got) == (sorted(value) if isinstance(value, list) else value)
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("She will not have a transplant, she told us.", {"hsct_planned": False}),
+        ("frail, so no allo will follow", {"hsct_planned": False}),
+        ("No HSCT to date.", {"prior_hsct": False}),
+        ("plan is 3 cycles of InO", {"planned_ino_cycles": 3}),
+        ("InO capped at 2 cycles before the allo", {"planned_ino_cycles": 2}),
+        ("CD19 only dimly expressed", {"cd19": "dim"}),
+        ("CD22 back at 85%", {"cd22_positive_pct": 85}),
+        ("slowly progressive, time to manufacture", {"rapidly_progressive": False}),
+        ("disease moving fast, needs control within days", {"rapidly_progressive": True}),
+        ("he is fine with having a blina pump", {"prefers_no_pump": False}),
+        ("the fluid from her spine was clear", {"cns_disease": False}),
+        ("no CNS or other extramedullary disease", {"cns_disease": False, "extramedullary_disease": False}),
+        ("the leukaemia is back in one of his testicles", {"extramedullary_disease": True}),
+        ("She's 9. She was diagnosed when she was 4.", {"age_years": 9}),
+    ],
+)
+def test_plans_preferences_and_sites_in_everyday_words(message: str, expected: dict[str, Any]) -> None:
+    assert _facts(message).items() >= expected.items()
+
+
+def test_a_drug_named_as_an_option_before_the_present_is_not_history() -> None:
+    facts = _facts("19M for blina vs CAR-T discussion. Prior hyper-CVAD. Now in second relapse.")
+    assert facts["prior_therapies"] == ["chemotherapy"]
