@@ -31,10 +31,11 @@ from knowledge.vocabulary import STOPWORDS
 CARRIED = 0.4
 _WORD = re.compile(r"[a-z0-9]+(?:[-.][a-z0-9]+)*")
 # Words that link the review's sentences rather than state a fact: a paraphrase may drop them.
-_DISCOURSE = frozenset(
-    "however interestingly also thus therefore additionally furthermore moreover although whereas currently "
-    "recently notably importantly instance example including such several many".split()
-)
+_DISCOURSE = frozenset({
+    "however", "interestingly", "also", "thus", "therefore", "additionally", "furthermore", "moreover", "although",
+    "whereas", "currently", "recently", "notably", "importantly", "instance", "example", "including", "such",
+    "several", "many",
+})
 
 
 def review_sentences(document: IngestedDocument) -> list[str]:

@@ -105,7 +105,11 @@ _APPOSED_AGE = re.compile(
     _I,
 )
 # "a male of 41 years", "boy of 13 years": the person, "of", the age in years.
-_OF_YEARS = re.compile(rf"\b{_PERSON_NOUN}\s+of\s+(?P<n>\d{{1,3}}(?:\.\d)?)\s*(?:years?|yrs?|y)\b(?!\s+(?:ago|since|post|after))", _I)
+_OF_YEARS = re.compile(
+    rf"\b{_PERSON_NOUN}\s+of\s+(?P<n>\d{{1,3}}(?:\.\d)?)\s*(?:years?|yrs?|y)\b(?!\s+(?:ago|since|post|after))", _I
+)
+# "when she was 3", "since he was 2": an age in the story, not now.
+_PAST_AGE_BEFORE = re.compile(r"\b(?:when|since|until|till|by\s+the\s+time|after|before)\s*$")
 _WHOLE_MESSAGE_AGE = re.compile(
     r"^\s*(?:age\s*[:=]?\s*)?(?P<n>\d{1,3}(?:\.\d)?)\s*(?:y|yo|yrs?|years?)?\s*[.!]?\s*$", _I
 )
@@ -120,8 +124,7 @@ def extract_age(c: Collector) -> None:
     for match in _AGE_WITH_UNIT.finditer(c.norm):
         _age(c, match, _years(match))
     for match in _STATED_AGE.finditer(c.low):
-        # "when she was 3", "since he was 2": an age in the story, not now
-        if re.search(r"\b(?:when|since|until|till|by\s+the\s+time|after|before)\s*$", c.low[max(0, match.start() - 20) : match.start()]):
+        if _PAST_AGE_BEFORE.search(c.low, max(0, match.start() - 20), match.start()):
             c.claim(*match.span())
             continue
         _age(c, match, _years(match))

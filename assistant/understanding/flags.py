@@ -246,7 +246,7 @@ def extract_flags(c: Collector) -> None:
         for patterns, value, negated in ((as_stated, False, False), (absent, False, True), (present, True, False)):
             # In the order of the message, so a "no" already read as part of one phrase ("no rush") is
             # not read again as negating the next ("- we can wait").
-            matches = sorted((m.span() for pattern in patterns for m in pattern.finditer(c.low)))
+            matches = sorted(m.span() for pattern in patterns for m in pattern.finditer(c.low))
             for start, end in matches:
                 if c.free(start, end):
                     c.claim(start, end)

@@ -144,7 +144,9 @@ _MRD_NEGATIVE = re.compile(r"\bmrd[\s-]*(?:negative|neg\b|-ve|undetectable|not\s
 _POSTPOSED_ORDINAL = re.compile(_POSTPOSED, _I)
 # "had Blincyto as consolidation in 1st relapse": a relapse in which therapy was given is history.
 _TREATED_IN = re.compile(r"\b(?:had|received|got|given|treated|salvaged|consolidat\w*)\b.*\b(?:in|during)$")
-_PAST_SETTING = re.compile(r"\b(?:after|following|post|since|beyond|before|prior\s+to|at|from)(?:\s+(?:that|the|this|her|his|their))?$")
+_PAST_SETTING = re.compile(
+    r"\b(?:after|following|post|since|beyond|before|prior\s+to|at|from)(?:\s+(?:that|the|this|her|his|their))?$"
+)
 # A therapy given in a setting makes it an earlier one: "blina for the first relapse", "InO at 1st relapse".
 _THERAPY_IN = re.compile(
     "(?:" + "|".join(p.pattern for _, p in THERAPY_PATTERNS) + r")(?:\s+[\w-]+)?\s+(?:for|at|in|during)"
