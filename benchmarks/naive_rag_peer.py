@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.evidence import retrieve
-from assistant.heldout import load_development, load_heldout, missing_groups
+from assistant.heldout import HELDOUT_DIRS, load_development, load_heldout, missing_groups
 from knowledge.embedder import MiniLMEmbeddingFunction
 from knowledge.index import open_retriever
 from knowledge.pack import default_pack
@@ -42,7 +42,7 @@ def main() -> None:
     matrix = np.asarray(embedder.encode(pieces))
     with tempfile.TemporaryDirectory(prefix="rrall-peer-") as tmp:
         ours = open_retriever(index_dir=Path(tmp) / "index")
-        for split in (load_development(default_pack()), load_heldout()):
+        for split in (load_development(default_pack()), *(load_heldout(d) for d in HELDOUT_DIRS)):
             peer_ok = ours_ok = 0
             for item in split.questions:
                 query = np.asarray(embedder.encode([item.question]))[0]
