@@ -101,6 +101,9 @@ def test_development_split_reads_the_projects_own_set() -> None:
         ("CR 80-88% in MRD", [["80–88%"]], []),
         ("rates of 43.9 % with blina", [["43.9%"]], []),
         ("OR 6.02 and 8.61", [["6.02"], ["7.08", "7,08"]], [["7.08", "7,08"]]),
+        ("no EFS difference (P = .64)", [["P=.64"]], []),
+        ("CD22 on ≥ 90% of blasts", [[">=90%"]], []),
+        ("P=.064", [["P=.64"]], [["P=.64"]]),
     ],
 )
 def test_facts_match_across_dashes_spaces_and_alternatives(answer: str, groups: list[list[str]],
@@ -109,7 +112,7 @@ def test_facts_match_across_dashes_spaces_and_alternatives(answer: str, groups: 
 
 
 def test_fold_is_case_and_dash_insensitive() -> None:
-    assert fold("CR\u2013CRi  ≥90 %") == "cr-cri >=90%"
+    assert fold("CR\u2013CRi  ≥90 %") == "cr-cri>=90%"
 
 
 def test_a_citation_hits_by_section_or_by_reference() -> None:
