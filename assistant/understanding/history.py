@@ -87,7 +87,7 @@ _OUTCOME_AFTER = re.compile(
     r"progress\w*|refractory|no\s+response|pr\b)"
     # a phase of therapy named after the regimen: "UKALL14 induction, then FLAG-Ida salvage"
     r"|^\s*(?:-?based\s+)?(?:induction|salvage|consolidation|maintenance|reinduction|re-induction|backbone|"
-    r"intensification)\b"
+    r"intensification)\b(?![^.;!?\n]{0,25}\b(?:planned|plan|will|scheduled|intended|next|to\s+start|to\s+begin)\b)"
     # given in an earlier setting: "blina for the first relapse", "InO at second relapse"
     r"|^\s*(?:\w+\s+){0,2}?(?:for|at|in|during)\s+(?:the\s+|her\s+|his\s+|their\s+)?(?:first|1st|second|2nd|third|3rd)\s+"
     r"relapse\b"

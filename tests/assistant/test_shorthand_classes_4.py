@@ -288,3 +288,8 @@ def test_plans_preferences_and_sites_in_everyday_words(message: str, expected: d
 def test_a_drug_named_as_an_option_before_the_present_is_not_history() -> None:
     facts = _facts("19M for blina vs CAR-T discussion. Prior hyper-CVAD. Now in second relapse.")
     assert facts["prior_therapies"] == ["chemotherapy"]
+
+
+@pytest.mark.parametrize("message", ["InO consolidation is planned after CR", "blina maintenance will start next week"])
+def test_a_phase_of_therapy_that_is_planned_is_not_history(message: str) -> None:
+    assert not _facts(message).get("prior_therapies")
