@@ -240,12 +240,13 @@ class ChatEngine:
             return ""
         question = plan.query or reading.evidence_question
         # The review's passages: the dated updates are composed by assistant/currency.py, marked as later.
-        hits = retrieve(self.retriever, question, k=plan.k, source=REVIEW_SOURCE)
+        asked = split_question(question)
+        hits = retrieve(self.retriever, question, k=plan.k, source=REVIEW_SOURCE, parts=asked)
         suspected = plan.subject if plan.kind == "out_of_scope" else None
         judged = coverage_of(question, hits, getattr(self.retriever, "known_terms", frozenset()), suspected=suspected)
         ctx.scope = judged
         chosen = select_passages(hits, show=plan.show) if judged.covered or not judge_scope else []
-        parts = len(split_question(question))
+        parts = len(asked)
         if chosen and parts > 1:
             # A question of several parts: each part's best passage answers it, however far its
             # scores are from the other part's (the closeness test compares different queries).

@@ -38,9 +38,11 @@ class Retriever(Protocol):
     def search(self, query: str, *, k: int = 5, source: str | None = None) -> Sequence[Any]: ...
 
 
-def retrieve(retriever: Retriever, question: str, *, k: int = 5, source: str | None = None) -> list[Any]:
+def retrieve(retriever: Retriever, question: str, *, k: int = 5, source: str | None = None,
+             parts: list[str] | None = None) -> list[Any]:
     """The ``k`` best passages for ``question`` (of one ``source`` if named); a question of several
-    parts gets the best of each part first, in turn, so no part goes unanswered."""
+    parts gets the best of each part first, in turn, so no part goes unanswered. A caller that has
+    already split the question passes its ``parts``, so the split is done once per turn."""
 
     part = named_part(question)
 
@@ -51,7 +53,8 @@ def retrieve(retriever: Retriever, question: str, *, k: int = 5, source: str | N
         return ([h for h in hits if getattr(h, "section", None) == part]
                 + [h for h in hits if getattr(h, "section", None) != part])[:k]
 
-    parts = split_question(question)
+    if parts is None:
+        parts = split_question(question)
     if len(parts) == 1:
         return search(question)
     ranked = [search(part) for part in parts]
