@@ -13,6 +13,12 @@ relapse; clinical-rules.md section 2), so it is never guessed:
   "relapsed after CR2" -> second or later; "relapsed on maintenance" -> first). No remission at all
   is refractory disease ("never achieved remission", "did not reach CR after induction",
   "induction failure"). A relapse after an unnumbered remission ("relapsed after achieving CR") still names no ordinal.
+- A story told from the diagnosis is counted (`_counted_relapses`): when the message starts at the
+  beginning (diagnosis, frontline therapy, a first remission) and names no ordinal, each relapse told
+  after a remission or a line of therapy is one more ("diagnosed 2019, UKALL, CR; relapsed 2022,
+  blina, CR2; now back again" -> second or later; "had chemo and went into remission, now it has come
+  back" -> first). A relapse told with no beginning before it ("relapsed after the allo") still names
+  no ordinal: it may be the first or the third.
 """
 
 from __future__ import annotations
@@ -187,6 +193,7 @@ def extract_setting(c: Collector) -> None:
             found = True
             c.judge("disease_status", "first_relapse" if nth == 1 else "second_or_later_relapse", *match.span())
     found = _remission_history(c) or found
+    found = found or _counted_relapses(c)
     for match in _MRD_NEGATIVE.finditer(c.low):
         if c.free(*match.span()):
             c.claim(*match.span())
@@ -227,3 +234,60 @@ def extract_ph(c: Collector) -> None:
             if c.free(*match.span()):
                 c.claim(*match.span())
                 c.judge("ph_positive", value, *match.span(), negated=False if value else None)
+
+
+# The beginning of a story of the disease: its diagnosis, the frontline therapy, the first remission.
+_STORY_START = re.compile(
+    r"\b(?:diagnos\w*(?!\s+(?:with\s+)?(?:an?\s+)?(?:[\w-]+\s+)?(?:relapse|recurrence))|dx|frontline|front-line|first[\s-]line|upfront|induction|initial\s+(?:therapy|treatment|chemo\w*))\b",
+)
+_REMISSION = re.compile(r"\b(?:cr\d?|cri|crh|complete\s+(?:remission|response)|remission|mrd[\s-]*neg\w*)\b")
+# One telling of a relapse: the word, its plain-language forms ("it has come back", "the leukaemia
+# returned") and the shorthand of a timeline ("R1", "rel").
+_RELAPSE_TOLD = re.compile(
+    r"\b(?:relapse[sd]?|relapsing|recurr\w*|rel|rlps?|relaspe)\b"
+    r"|\b(?:came|come|comes|coming)\s+back\b|\b(?:is|it's|was|has\s+been)\s+back\b|\breturn(?:ed|s)\b"
+)
+# "relapse 18 months after completing AALL0932", "relapsed off therapy": the frontline ended before it.
+_AFTER_FRONTLINE_ENDED = re.compile(
+    r"^[^.;!?\n]{0,40}?\b(?:after|following|off)\s+(?:completing|completion\s+of|finishing|stopping|the\s+end\s+of|"
+    r"(?:all\s+)?(?:therapy|treatment|chemo\w*))\b"
+)
+_NUMBERED_TIMELINE = re.compile(r"\br[1-9]\b")
+_THERAPY_TOLD = re.compile("|".join(p.pattern for _, p in THERAPY_PATTERNS)
+                           + r"|\b(?:transplant\w*|allo\w*|hsct|sct|bmt|chemo\w*|salvage|reinduction)\b", _I)
+
+
+def _counted_relapses(c: Collector) -> bool:
+    """The relapse ordinal from a story told from its beginning (see the module's notes)."""
+    if _NUMBERED_TIMELINE.search(c.low):
+        return False  # "frontline hyper-CVAD, now R3": the shorthand numbers the relapse itself
+    marks: list[tuple[int, int, str]] = []
+    for kind, pattern, text in (("start", _STORY_START, c.low), ("remission", _REMISSION, c.low),
+                                ("therapy", _THERAPY_TOLD, c.norm), ("relapse", _RELAPSE_TOLD, c.low)):
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if kind == "relapse" and (not c.free(start, end) or c.scope.third_party(start) is not None
+                                      or c.scope.hypothetical(start) or c.scope.is_question(start)):
+                continue
+            marks.append((start, end, kind))
+    marks.sort()
+    # Only the beginning itself starts the count: a therapy or an unnumbered remission before the
+    # first relapse told may belong to an earlier relapse ("had blina, in CR, relapsed").
+    begun = False
+    counted = 0
+    since_last = True  # a remission or a line of therapy told since the last relapse
+    last: tuple[int, int] | None = None
+    for start, end, kind in marks:
+        if kind == "start":
+            begun = begun or counted == 0
+        elif kind != "relapse":
+            since_last = True
+        else:
+            begun = begun or (counted == 0 and bool(_AFTER_FRONTLINE_ENDED.match(c.low[end:])))
+            counted += since_last
+            since_last = False
+            last = (start, end)
+    if last is None or not begun:
+        return False
+    c.judge("disease_status", "first_relapse" if counted == 1 else "second_or_later_relapse", *last)
+    return True
