@@ -37,7 +37,10 @@ _NEVER_GIVEN = re.compile(
 )
 _STRONG_BEFORE = re.compile(
     r"\b(?:previously|previous|prior|earlier|failed|failure\s+of|failing|progressed|progression|progressing|"
-    r"relapsed|relapse|relapsing|refractory|resistant|s/p|status\s+post|received|had|got|given|treated|exposed|"
+    # the disease's course names a drug given only through a linking word: "relapsed on blina",
+    # "refractory to InO"; "now 1st relapse, InO x2 then allo" names the plan for this relapse
+    r"(?:relapsed|relapse|relapsing|refractory|resistant)(?=\s+(?:[\w-]+\s+){0,3}?(?:on|to|after|following|post|"
+    r"despite|with|while|during|through|from|off)\b)|s/p|status\s+post|received|had|got|given|treated|exposed|"
     r"history\s+of|hx\s+of|already|underwent|completed|pretreated|despite|salvaged|bridged|re-?induced|induced|"
     r"rescued|consolidated|re-?treated|managed|responded|response\s+to|remission\s+with|"
     # "achieved CR with InO" (not "consensus reached: InO ...")
@@ -66,6 +69,7 @@ _NOT_PLANS = word_set("no not never but now")
 _PAST_AFTER = re.compile(
     r"^[\s-]*(?:refractory|exposed|pretreated|experienced|failure|failed|resistant)\b|^\s+(?:\w+\s+){0,3}?"
     r"(?:previously|in\s+the\s+past|(?:before|earlier)(?=\s*(?:[,.;:!?)]|$))|already|ago|last\s+(?:year|month|week)"
+    r"|so\s+far|thus\s+far|to\s+date|until\s+now|up\s+to\s+now"
     r"|(?:in\s+)?(?:19|20)\d\d|before\s+(?:that|then|this)|prior\s+to\s+(?:that|then|this))\b|^\s*\(\s*(?:19|20)\d\d\b|^\s+(?:was|were)\s+(?:given|received|tried|used|stopped|discontinued|held)\b"
     r"|^\s+(?:stopped|discontinued|held|interrupted|halted)\b|^[\s-]*na[iï]ve\b"
     # "hyper-CVAD is his only prior therapy", "UKALL was her frontline"
@@ -83,7 +87,8 @@ _OUTCOME_AFTER = re.compile(
     r"progressed|failed|refractory|resistant|no\s+response|did\s+not\s+respond|didn't\s+respond|not\s+responding|"
     r"stopped|discontinued|mrd[\s-]*(?:positive|\+|persistent))(?!\w)"
     # a timeline: "2019 hyper-CVAD -> CR1 -> 2022 relapse -> blina -> MRD neg -> allo"
-    r"|^[^.;!?\n]{0,30}?(?:->|→|=>)\s*(?:(?:19|20)\d\d\s+)?(?:cr\s?\d?\b|cri\b|crh\b|remission|relaps\w*|r\d\b|mrd|"
+    # (an outcome may carry a word of its own: "CTL019 -> CD19-negative R3")
+    r"|^[^.;!?\n]{0,30}?(?:->|→|=>)\s*(?:(?:19|20)\d\d\s+)?(?:[\w-]+\s+)?(?:cr\s?\d?\b|cri\b|crh\b|remission|relaps\w*|r\d\b|mrd|"
     r"progress\w*|refractory|no\s+response|pr\b)"
     # a phase of therapy named after the regimen: "UKALL14 induction, then FLAG-Ida salvage"
     r"|^\s*(?:-?based\s+)?(?:induction|salvage|consolidation|maintenance|reinduction|re-induction|backbone|"
@@ -140,9 +145,25 @@ def told_before_now(c: Collector, start: int) -> bool:
     return present is not None and not (sentence.start <= present.start() < start)
 
 
+# A sentence that opens with a date tells what happened then ("In 2022 she relapsed and had InO x3
+# and a MUD allo", "03/2023: blina, CR2"), as a history heading does, until it reaches the present.
+_DATED_OPENING = re.compile(
+    r"\s*(?:(?:in|by|during)\s+)?(?:(?:early|late|mid)[\s-]+)?(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"[a-z]*\.?\s+|\d{1,2}/)?(?:19|20)\d\d\b(?!\s*(?:-|to)\s*(?:19|20)?\d\d)"
+)
+_PRESENT = re.compile(r"\b(?:now|currently|current|today|at\s+present|this\s+(?:time|month|week))\b")
+
+
 def in_history_section(c: Collector, start: int) -> bool:
-    """``start`` follows a history heading in its sentence (see `_HISTORY_LABEL`)."""
-    return bool(_HISTORY_LABEL.search(c.low, c.scope.sentence_at(start).start, start))
+    """``start`` follows a history heading in its sentence (see `_HISTORY_LABEL`), or a date that
+    opens a sentence planning nothing, with no word of the present between them."""
+    sentence = c.scope.sentence_at(start)
+    if _HISTORY_LABEL.search(c.low, sentence.start, start):
+        return True
+    dated = _DATED_OPENING.match(c.low, sentence.start)
+    return dated is not None and dated.end() <= start and \
+        not _PRESENT.search(c.low, dated.end(), start) and \
+        not _PLANNED_HERE.search(c.low, sentence.start, sentence.end)
 
 
 # Said not to have been given, after the drug: "blina has NOT been given yet", "InO was never started".
