@@ -54,6 +54,10 @@ DEV_VIGNETTES = (
     Path(__file__).resolve().parent / "eval" / "dev_vignettes_3.yaml",
     Path(__file__).resolve().parent / "eval" / "dev_vignettes_4.yaml",
 )
+# Out-of-scope questions for development (60: 20 about later developments, 40 practical details the
+# review does not give, phrased in its vocabulary), by an author who had not read the code; the scope
+# judgement is developed on these and the project's own set, never on a held-out set.
+DEV_OUT_OF_SCOPE = Path(__file__).resolve().parent / "eval" / "dev_out_of_scope.yaml"
 Style = Literal["terse", "exam", "indirect"]
 
 
@@ -140,7 +144,9 @@ def load_development(pack: Any) -> Split:
     return Split(
         name="development",
         questions=questions,
-        out_of_scope=[OutOfScope(id=o.id, question=o.question) for o in dev.out_of_scope],
+        out_of_scope=[OutOfScope(id=o.id, question=o.question) for o in dev.out_of_scope]
+        + [OutOfScope.model_validate(o) for o in yaml.safe_load(DEV_OUT_OF_SCOPE.read_text(encoding="utf-8"))
+           ["out_of_scope"]],
         vignettes=vignettes,
     )
 
