@@ -57,6 +57,10 @@ class TurnContext:
     assessment: dict[str, Any] | None = None
     bottom_line: list[str] = field(default_factory=list)
     scope: Coverage | None = None
+    # The review's passages for this turn's question, retrieved once (judging scope, then answering).
+    judged: str | None = None  # the question ``hits`` and ``scope`` were found for
+    hits: list[Any] = field(default_factory=list)
+    parts: list[str] = field(default_factory=list)
 
 
 class ChatEngine:
@@ -183,6 +187,14 @@ class ChatEngine:
             # the evidence decides, and the refusal names what the word list saw.
             evidence = self._evidence(plan, reading, ctx, judge_scope=True)
             return evidence or self._refusal(plan, ctx.scope)
+        if not ctx.patient and (plan.run_sequencing or plan.run_toxicity) and self.retriever is not None:
+            # A question with no patient answered from the rules' general points (sequencing,
+            # toxicity) is still a question about the review: when retrieval finds nothing that
+            # answers it ("which VOD criteria, EBMT or Baltimore?"), general points would be an
+            # answer to another question. The same scope judgement as any evidence question decides.
+            judged = self._judge(plan.query or reading.evidence_question, plan, ctx)
+            if not judged.covered:
+                return self._refusal(plan, judged)
         if plan.run_assessment:
             sections.append(self._assessment(ctx, plan))
         if plan.run_sequencing:
@@ -235,16 +247,25 @@ class ChatEngine:
             "**Sequencing points from the review:**"
         return heading + "\n" + compose.compose_points(chosen, ctx.ledger, with_reasons=bool(ctx.patient))
 
+    def _judge(self, question: str, plan: Plan, ctx: TurnContext) -> Coverage:
+        """Retrieve the review's passages for ``question`` (once a turn) and judge whether they answer it.
+        The dated updates are composed by assistant/currency.py, marked as later."""
+        assert self.retriever is not None  # callers judge only when there is an index
+        if ctx.judged != question or ctx.scope is None:
+            ctx.judged = question
+            ctx.parts = split_question(question)
+            ctx.hits = retrieve(self.retriever, question, k=plan.k, source=REVIEW_SOURCE, parts=ctx.parts)
+            suspected = plan.subject if plan.kind == "out_of_scope" else None
+            ctx.scope = coverage_of(question, ctx.hits, getattr(self.retriever, "known_terms", frozenset()),
+                                    suspected=suspected)
+        return ctx.scope
+
     def _evidence(self, plan: Plan, reading: Reading, ctx: TurnContext, *, judge_scope: bool) -> str:
         if self.retriever is None:
             return ""
         question = plan.query or reading.evidence_question
-        # The review's passages: the dated updates are composed by assistant/currency.py, marked as later.
-        asked = split_question(question)
-        hits = retrieve(self.retriever, question, k=plan.k, source=REVIEW_SOURCE, parts=asked)
-        suspected = plan.subject if plan.kind == "out_of_scope" else None
-        judged = coverage_of(question, hits, getattr(self.retriever, "known_terms", frozenset()), suspected=suspected)
-        ctx.scope = judged
+        judged = self._judge(question, plan, ctx)
+        hits, asked = ctx.hits, ctx.parts
         chosen = select_passages(hits, show=plan.show) if judged.covered or not judge_scope else []
         parts = len(asked)
         if chosen and parts > 1:

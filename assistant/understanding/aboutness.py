@@ -49,7 +49,10 @@ _ANCHOR = re.compile(
     r"|\b\d{1,3}(?:\.\d)?\s*-?\s*(?:y/o|yo|y\.o\.?|yrs?\s*-?\s*old|years?\s*-?\s*old|mo(?:nths?)?\s*-?\s*old)\b"
     r"|(?<![\w/.-])\d{1,3}\s?(?-i:[MF])(?![\w/%])"
     r"|\bpt\s+(?:is|has|had|was|with|now|relapsed|got|received|presents?|presenting)\b"
-    r"|\bpatient\s+(?:is|has|had|was|now|relapsed|got|received|presents?|presenting)\b",
+    r"|\bpatient\s+(?:is|has|had|was|now|relapsed|got|received|presents?|presenting)\b"
+    # "I have a patient who ...", "we are treating a 30-year-old with ...": the speaker's own case
+    r"|\b(?:i|we)\s+(?:have|had|see|saw|am\s+treating|are\s+treating|treat|look\s+after|am\s+looking\s+after|"
+    r"are\s+looking\s+after|got)\s+(?:a|an|this|one)\s+(?:[\w-]+\s+){0,3}?(?:pt|patient|case|man|woman|boy|girl|child|kid)\b",
     _I,
 )
 # Groups, trials and practice: the subject of an evidence question.
@@ -57,7 +60,10 @@ _POPULATION = re.compile(
     r"\b(?:patients|pts|people|children|kids|adults|adolescents|infants|responders|non-?responders|cases|cohorts?|"
     r"subgroups?|populations?|those|series|trials?|stud(?:y|ies)|phase\s*[123i]+|arms?|registry|"
     r"centres|centers|institutions|guidelines?|practice|literature|review|evidence|data|"
-    r"ino[\s-]?vate|tower|eliana|aall\d+|zuma[\s-]?\d+|felix|e1910|19[\s-]?28z)\b",
+    r"ino[\s-]?vate|tower|eliana|aall\d+|zuma[\s-]?\d+|felix|e1910|19[\s-]?28z)\b"
+    # a kind of patient, not a person: "in a patient who had InO", "for any child with CNS3 disease"
+    r"|\b(?:in|for|to|with|of)\s+(?:(?:an?|any)\s+(?:pt|patient|child|adult|person|individual|case)|someone|anyone|"
+    r"somebody|anybody)\s+(?:who|that|with|whose|after|on)\b",
     _I,
 )
 # A protocol named as the patient's treatment ("prior COG AALL1231 chemo", "tx: AALL0232") is a
@@ -110,6 +116,13 @@ _QUESTION_START = re.compile(
 )
 
 
+# A question put indirectly: "our team wants to know which criteria ...", "asking whether ...".
+_INDIRECT_QUESTION = re.compile(
+    r"\b(?:want|wants|wanted|would\s+like|need|needs|needed|asked|asking|asks|trying)\s+to\s+(?:know|find\s+out|"
+    r"understand|check)\b|\b(?:asking|asks|asked|wondering|wonder|unsure|not\s+sure|query|question\s+is)\s+"
+    r"(?:about\s+)?(?:whether|if|which|what|how|when|why)\b|\bcan\s+you\s+(?:tell|explain)\b",
+    _I,
+)
 _BARE_ANSWER = re.compile(r"^\s*(?:yes|yep|no|nope|none|never|nil|n/a)\s*[.!]*\s*$", _I)
 # A course of the disease in a statement, not a request for response data: "no response", "responded".
 _OUTCOME_FINDING = re.compile(
@@ -177,7 +190,7 @@ def read_sentence(text: str, start: int = 0, end: int | None = None, *, states_f
         text=stripped,
         start=start,
         end=end,
-        question=stripped.endswith("?") or bool(_QUESTION_START.match(stripped)),
+        question=stripped.endswith("?") or bool(_QUESTION_START.match(stripped) or _INDIRECT_QUESTION.search(piece)),
         anchor=bool(_ANCHOR.search(piece)),
         population=bool(_POPULATION.search(NOT_PEOPLE.sub(" ", _REGIMEN_USE.sub(" ", piece)))),
         data_request=bool(_DATA_REQUEST.search(_OUTCOME_FINDING.sub(" ", piece))),

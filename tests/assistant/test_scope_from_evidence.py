@@ -70,3 +70,20 @@ def test_a_question_the_passages_do_not_hold_is_refused(engine: ChatEngine, ques
     assert is_refusal(response.answer) and not response.citations
     if named:
         assert named in response.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        # read as sequencing or toxicity with no patient; the rules' general points would answer another question
+        ("Our pharmacists want to know whether the Seattle or the MDACC grading should be used for SOS after InO.",
+         "MDACC"),
+        ("When CAR T follows blinatumomab, which CARTOX score guides ICU transfer?", "CARTOX"),
+    ],
+)
+def test_a_question_with_no_patient_is_judged_before_general_points_answer_it(
+    engine: ChatEngine, question: str, named: str
+) -> None:
+    response = engine.respond(question)
+    assert is_refusal(response.answer) and not response.citations
+    assert named in response.answer and not response.patient
