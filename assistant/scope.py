@@ -55,6 +55,18 @@ _STATES_DOSE = re.compile(r"\d\s*(?:mg|µg|mcg|micrograms?)\b|\bmg/m", _I)
 # Dosing the review does describe without milligrams: schedules, ramp-up, fractionation, reductions.
 _DOSE_IN_WORDS = re.compile(r"\b(?:ramp[\s-]?up|step[\s-]?(?:up|wise)|fractionat\w*|schedul\w*|lower\s+dose|dose[\s-]"
                             r"(?:reduc\w*|finding|escalat\w*))\b", _I)
+# What a dose is asked for: "dex premed dose", "dose of defibrotide", "how many mg of dexamethasone".
+_DOSED = (
+    # ("dose-finding", "dose-dense" name a kind of study or regimen, not a dose)
+    re.compile(r"\b([a-z][\w-]+)\s+(?:premed\w*\s+)?(?:doses?|dosing|dosage)\b(?!-)", _I),
+    re.compile(r"\b(?:doses?|dosing|dosage)\s+(?:of|for)\s+(?:the\s+)?([a-z][\w-]+)", _I),
+    re.compile(r"\bhow\s+(?:many|much)\s+(?:mg|micrograms?|mcg|units|ug|µg)\s+of\s+([a-z][\w-]+)", _I),
+)
+_ASKS_AMOUNT = re.compile(r"\b(?:mg|mcg|micrograms?|µg|ug|milligrams?|how\s+(?:many|much))\b", _I)
+# Words that say which dose or how it changes, not whose: "the usual dose", "dose reduction".
+_DOSE_WORDS = frozenset(
+    ["the", "a", "an", "what", "which", "whats", "usual", "standard", "recommended", "starting", "initial", "first", "total", "cumulative", "target", "maximum", "max", "full", "lower", "higher", "high", "low", "same", "right", "correct", "weekly", "daily", "each", "per", "every", "step", "reduced", "reduction", "modification", "adjustment", "escalation", "level", "schedule", "test", "new", "current"]
+)
 _ASKS_COST = re.compile(r"\b(?:costs?|price[sd]?|pricing|expensive|cheap\w*|afford\w*|reimburs\w*|insurance|"
                         r"cost[\s-]effective\w*|dollars?|euros?)\b|[$€£]\s?\d", _I)
 _STATES_COST = re.compile(r"[$€£]\s?\d|\b(?:dollars?|euros?|cost)\b", _I)
@@ -123,10 +135,28 @@ def coverage_of(
         if words and len(uncovered) / len(words) >= MOSTLY_UNKNOWN:
             return Coverage(False, best, ", ".join(uncovered[:3]))
     top = [str(getattr(h, "text", "")) for h in hits[:5]]
-    if _ASKS_DOSE.search(question) and not any(_STATES_DOSE.search(t) or _DOSE_IN_WORDS.search(t) for t in top):
+    if _ASKS_DOSE.search(question) and not _dose_stated(question, top):
         return Coverage(False, best, "doses the review does not give")
     if _ASKS_COST.search(question) and not any(_STATES_COST.search(t) for t in top):
         return Coverage(False, best, "costs and prices")
     if suspected and not strong:
         return Coverage(False, best, suspected)
     return Coverage(True, best, None)
+
+
+def dosed_subjects(question: str) -> set[str]:
+    """The analysed terms a dose is asked for ("dex premed dose" -> dexamethasone), if the question says."""
+    named = {m.group(1).lower() for pattern in _DOSED for m in pattern.finditer(question)}
+    return {t for w in named - _DOSE_WORDS for t in analyze(w)}
+
+
+def _dose_stated(question: str, texts: Sequence[str]) -> bool:
+    """Some passage states a dose, of what the question asks the dose of when it names it: a passage
+    giving InO's dose does not answer "how many mg of dexamethasone before blina?"."""
+    # An amount asked for ("mg pls", "how many mcg") is answered only by a sentence that gives one:
+    # "dexamethasone premedication and step-dosing" names the practice, not the dose.
+    amount = bool(_ASKS_AMOUNT.search(question))
+    stating = [s for t in texts for s in re.split(r"(?<=[.;])\s+", t)
+               if _STATES_DOSE.search(s) or (not amount and _DOSE_IN_WORDS.search(s))]
+    subjects = dosed_subjects(question)
+    return bool(stating) and (not subjects or any(subjects & set(analyze(s)) for s in stating))

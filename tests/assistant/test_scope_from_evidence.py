@@ -9,7 +9,7 @@ import pytest
 
 from assistant.engine import ChatEngine
 from assistant.heldout import is_refusal
-from assistant.scope import uncovered_terms
+from assistant.scope import dosed_subjects, uncovered_terms
 from knowledge.normalize import known_forms, phrase_acronyms
 
 
@@ -87,3 +87,28 @@ def test_a_question_with_no_patient_is_judged_before_general_points_answer_it(
     response = engine.respond(question)
     assert is_refusal(response.answer) and not response.citations
     assert named in response.answer and not response.patient
+
+
+@pytest.mark.parametrize(
+    ("question", "subjects"),
+    [
+        ("how many mg of methylprednisolone before tisa-cel?", {"methylprednisolon"}),
+        ("toci dose in a 25 kg child", {"tocilizumab"}),
+        ("what is the dosing of the bispecific", {"bispecific"}),
+        ("what dose reduction was made for InO?", set()),  # a change of dose, whoever's
+        ("CRS was high in the early dose-finding studies", set()),  # a kind of study, not a dose
+    ],
+)
+def test_what_a_dose_is_asked_for(question: str, subjects: set[str]) -> None:
+    assert dosed_subjects(question) == subjects
+
+
+def test_a_dose_of_something_else_does_not_answer_a_dose_question(engine: ChatEngine) -> None:
+    # Passages about blinatumomab's schedule and InO's mg/m2 state doses, but not this one.
+    response = engine.respond("How many mg of dexamethasone go before the first blinatumomab bag?")
+    assert is_refusal(response.answer) and "dose" in response.answer and not response.citations
+
+
+def test_a_dose_the_review_gives_is_answered(engine: ChatEngine) -> None:
+    response = engine.respond("What InO dose per cycle was revised in the mini-hyper-CVD protocol, in mg/m2?")
+    assert not is_refusal(response.answer) and "mg/m2" in response.answer
