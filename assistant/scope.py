@@ -64,9 +64,12 @@ _DOSED = (
 )
 _ASKS_AMOUNT = re.compile(r"\b(?:mg|mcg|micrograms?|µg|ug|milligrams?|how\s+(?:many|much))\b", _I)
 # Words that say which dose or how it changes, not whose: "the usual dose", "dose reduction".
-_DOSE_WORDS = frozenset(
-    ["the", "a", "an", "what", "which", "whats", "usual", "standard", "recommended", "starting", "initial", "first", "total", "cumulative", "target", "maximum", "max", "full", "lower", "higher", "high", "low", "same", "right", "correct", "weekly", "daily", "each", "per", "every", "step", "reduced", "reduction", "modification", "adjustment", "escalation", "level", "schedule", "test", "new", "current"]
-)
+_DOSE_WORDS = frozenset({
+    "the", "a", "an", "what", "which", "whats", "usual", "standard", "recommended", "starting", "initial", "first",
+    "total", "cumulative", "target", "maximum", "max", "full", "lower", "higher", "high", "low", "same", "right",
+    "correct", "weekly", "daily", "each", "per", "every", "step", "reduced", "reduction", "modification",
+    "adjustment", "escalation", "level", "schedule", "test", "new", "current",
+})
 _ASKS_COST = re.compile(r"\b(?:costs?|price[sd]?|pricing|expensive|cheap\w*|afford\w*|reimburs\w*|insurance|"
                         r"cost[\s-]effective\w*|dollars?|euros?)\b|[$€£]\s?\d", _I)
 _STATES_COST = re.compile(r"[$€£]\s?\d|\b(?:dollars?|euros?|cost)\b", _I)
