@@ -74,6 +74,19 @@ _ASKS_COST = re.compile(r"\b(?:costs?|price[sd]?|pricing|expensive|cheap\w*|affo
                         r"cost[\s-]effective\w*|dollars?|euros?)\b|[$€£]\s?\d", _I)
 _STATES_COST = re.compile(r"[$€£]\s?\d|\b(?:dollars?|euros?|cost)\b", _I)
 _YEAR = re.compile(r"\b(20[2-9]\d)\b")
+# The results of a trial the review calls ongoing came after it: "what did NCT03677596 show?" is
+# answered by no passage, however closely the passage describing the trial matches the question.
+_ASKS_RESULTS = re.compile(
+    r"\b(?:results?|show(?:ed|n|s)?|find(?:ings)?|found|outcomes?|read[\s-]?outs?|reported|cr|mrd[\s-]*neg\w*|rates?|"
+    r"os|efs|survival|respon\w+|efficacy|published|conclu\w+)\b",
+    _I,
+)
+_ONGOING = re.compile(
+    r"\b(?:ongoing|underway|under\s+investigation|in\s+progress|accruing|(?:is|are)\s+(?:now\s+)?being\s+"
+    r"(?:studied|evaluated|tested|investigated))\b",
+    _I,
+)
+_TRIAL_ID = re.compile(r"\bnct\s?\d{6,9}\b", _I)
 
 
 @dataclass(frozen=True)
@@ -138,6 +151,9 @@ def coverage_of(
         if words and len(uncovered) / len(words) >= MOSTLY_UNKNOWN:
             return Coverage(False, best, ", ".join(uncovered[:3]))
     top = [str(getattr(h, "text", "")) for h in hits[:5]]
+    if (pending := results_still_pending(question, top)) is not None:
+        return Coverage(False, best, f"the results of {pending}, ongoing when the review was written",
+                        after_review=True)
     if _ASKS_DOSE.search(question) and not _dose_stated(question, top):
         return Coverage(False, best, "doses the review does not give")
     if _ASKS_COST.search(question) and not any(_STATES_COST.search(t) for t in top):
@@ -163,3 +179,19 @@ def _dose_stated(question: str, texts: Sequence[str]) -> bool:
                if _STATES_DOSE.search(s) or (not amount and _DOSE_IN_WORDS.search(s))]
     subjects = dosed_subjects(question)
     return bool(stating) and (not subjects or any(subjects & set(analyze(s)) for s in stating))
+
+
+def results_still_pending(question: str, texts: Sequence[str]) -> str | None:
+    """The trial whose results ``question`` asks for when a passage calls it ongoing and gives no
+    figure for it (a sentence with a figure reports early results the review does hold)."""
+    if not _ASKS_RESULTS.search(question):
+        return None
+    asked = {re.sub(r"\s", "", m.group(0)).upper() for m in _TRIAL_ID.finditer(question)}
+    for text in texts:
+        for sentence in re.split(r"(?<=[.;])\s+", text):
+            if not _ONGOING.search(sentence) or "%" in sentence:
+                continue
+            named = {re.sub(r"\s", "", m.group(0)).upper() for m in _TRIAL_ID.finditer(sentence)}
+            if named & asked:
+                return sorted(named & asked)[0]
+    return None

@@ -9,7 +9,7 @@ import pytest
 
 from assistant.engine import ChatEngine
 from assistant.heldout import is_refusal
-from assistant.scope import dosed_subjects, uncovered_terms
+from assistant.scope import dosed_subjects, results_still_pending, uncovered_terms
 from knowledge.normalize import known_forms, phrase_acronyms
 
 
@@ -112,3 +112,25 @@ def test_a_dose_of_something_else_does_not_answer_a_dose_question(engine: ChatEn
 def test_a_dose_the_review_gives_is_answered(engine: ChatEngine) -> None:
     response = engine.respond("What InO dose per cycle was revised in the mini-hyper-CVD protocol, in mg/m2?")
     assert not is_refusal(response.answer) and "mg/m2" in response.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "pending"),
+    [
+        ("What did NCT03677596 find for SOS?", "NCT03677596"),
+        ("results of nct 03739814 in older adults?", "NCT03739814"),
+        ("What does NCT03677596 compare?", None),  # the design is in the review; no results asked
+        ("What CR rate was reported in INO-VATE?", None),  # no trial the review calls ongoing
+    ],
+)
+def test_results_of_a_trial_the_review_calls_ongoing_are_pending(question: str, pending: str | None) -> None:
+    passages = ["A separate ongoing trial (NCT03677596) is comparing a lower dose of InO with the approved dose.",
+                "A chemotherapy-free approach is being tested in older adults (NCT03739814)."]
+    assert results_still_pending(question, passages) == pending
+
+
+def test_a_question_for_pending_results_is_said_to_be_after_the_review(engine: ChatEngine) -> None:
+    answered = engine.respond("What does the ongoing NCT03677596 trial compare?")
+    assert not is_refusal(answered.answer) and answered.citations
+    pending = engine.respond("What SOS rate did NCT03677596 end up showing with the lower InO dose?")
+    assert "after the review" in pending.answer and "NCT03677596" in pending.answer and not pending.citations
