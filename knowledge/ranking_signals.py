@@ -42,6 +42,8 @@ _FIGURE = re.compile(
 )
 
 
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9-]{2,}")
+
 def wants_figure(query: str) -> bool:
     return bool(_WANTS_FIGURE.search(query))
 
@@ -210,6 +212,11 @@ def build_signals(
         for term in passage_terms:
             document_frequency[term] = document_frequency.get(term, 0) + 1
     n = max(len(passages), 1)
+    # (terms of three letters or more: two-letter pieces would let a compound read as known, "cartox" as
+    # "cart"+"ox"), and the words as written, so a misspelling is matched to "transplant" even where
+    # the analysis names it "hsct"
+    words = {word for p in passages for text in (p.text, *p.questions) for word in _WORD.findall(text)}
+    alone = {t for word in words for t in analyze(word) if len(t) >= 3} | {w.lower() for w in words if len(w) >= 4}
     idf = {t: float(np.log(1 + (n - df + 0.5) / (df + 0.5))) for t, df in document_frequency.items()}
     return Signals(
         keys=keys,
@@ -217,8 +224,10 @@ def build_signals(
         question_vectors=np.vstack(vectors) if vectors else np.zeros((0, text_vectors.shape[1])),
         question_owner=np.asarray(owners, dtype=np.int64),
         question_texts=question_texts,
-        # An abbreviation of a phrase some passage spells out is a known term too ("PFS").
-        known_terms=frozenset(idf).union(*(analyze(a) for p in passages for a in phrase_acronyms(p.text))),
+        # An abbreviation of a phrase some passage spells out is a known term too ("PFS"), and so is
+        # every word a passage or its questions use, read alone: in context "antibody-drug conjugate"
+        # folds into the drug's name, but "the CD22 conjugate" uses a word the review uses.
+        known_terms=frozenset(idf).union(*(analyze(a) for p in passages for a in phrase_acronyms(p.text)), alone),
         position={key: i for i, key in enumerate(keys)},
         lexical=LexicalIndex([lexical_text(p) for p in passages]),
         question_lexical=LexicalIndex(question_texts),

@@ -9,7 +9,7 @@ import pytest
 
 from assistant.engine import ChatEngine
 from assistant.heldout import is_refusal
-from assistant.scope import dosed_subjects, results_still_pending, uncovered_terms
+from assistant.scope import dosed_subjects, results_still_pending, specialist_words, uncovered_terms
 from knowledge.normalize import known_forms, phrase_acronyms
 
 
@@ -62,7 +62,8 @@ def test_an_in_scope_question_without_the_field_s_words_is_answered(engine: Chat
     ("question", "named"),
     [
         ("what's the best way to keep a sourdough starter alive", None),
-        ("Which empirical antibiotic suits febrile neutropenia with penicillin anaphylaxis?", "antibiotic"),
+        # named by its specialist words, the ones no passage uses
+        ("Which empirical antibiotic suits febrile neutropenia with penicillin anaphylaxis?", "neutropenia"),
     ],
 )
 def test_a_question_the_passages_do_not_hold_is_refused(engine: ChatEngine, question: str, named: str | None) -> None:
@@ -78,7 +79,7 @@ def test_a_question_the_passages_do_not_hold_is_refused(engine: ChatEngine, ques
         # read as sequencing or toxicity with no patient; the rules' general points would answer another question
         ("Our pharmacists want to know whether the Seattle or the MDACC grading should be used for SOS after InO.",
          "MDACC"),
-        ("When CAR T follows blinatumomab, which CARTOX score guides ICU transfer?", "CARTOX"),
+        ("When CAR T follows blinatumomab, which CARTOX score guides ICU transfer?", "ICU"),
     ],
 )
 def test_a_question_with_no_patient_is_judged_before_general_points_answer_it(
@@ -134,3 +135,28 @@ def test_a_question_for_pending_results_is_said_to_be_after_the_review(engine: C
     assert not is_refusal(answered.answer) and answered.citations
     pending = engine.respond("What SOS rate did NCT03677596 end up showing with the lower InO dose?")
     assert "after the review" in pending.answer and "NCT03677596" in pending.answer and not pending.citations
+
+
+@pytest.mark.parametrize(
+    ("uncovered", "specialist"),
+    [
+        (["rasburicase", "allopurinol", "needed"], ["rasburicase", "allopurinol"]),  # everyday words are not specialist
+        (["trasplant", "lumen"], ["lumen"]),  # a misspelling of a word the review uses is not unknown
+        (["people", "going", "really"], []),
+    ],
+)
+def test_specialist_words_are_rare_in_english_and_not_misspellings(uncovered: list[str], specialist: list[str]) -> None:
+    known = {"transplant", "inotuzumab", "blinatumomab"}
+    assert specialist_words(uncovered, known) == specialist
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Before blinatumomab, is febuxostat or rasburicase preferred for uric acid control?",
+        "Does the tisagenlecleucel bag need a leukoreduction filter, and can the thawed cells be irradiated?",
+    ],
+)
+def test_two_specialist_words_the_review_never_uses_refuse(engine: ChatEngine, question: str) -> None:
+    response = engine.respond(question)
+    assert is_refusal(response.answer) and not response.citations
