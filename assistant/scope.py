@@ -61,9 +61,13 @@ _ENTITY_SUFFIX = re.compile(r"(?:mab|nib|cel|leucel|gene|lisib|clax|parin|tinib|
 _ENTITY_SHAPE = re.compile(r"^[A-Z][A-Z0-9]+(?:-[A-Za-z0-9]+)*$|^[A-Z][A-Za-z]*-?\d+$")
 
 _I = re.IGNORECASE
+_NOT_A_DRUG_AFTER_MUCH = (r"(?:was|were|is|are|did|does|do|has|have|had|higher|lower|more|less|longer|shorter|better|"
+                          r"worse|grade|of|time|risk|benefit|difference|survival|disease|leuk\w*|blasts?)\b")
 _ASKS_DOSE = re.compile(
     r"\b(?:doses?|dosing|dosage|how\s+many\s+(?:mg|micrograms?|mcg|units)|how\s+much\s+(?:\w+\s+)?(?:to\s+give|is\s+given|"
-    r"drug)|mg/m2?|mg/kg|µg|mcg|micrograms?|milligrams?|infusion\s+rate|titrat\w*)\b",
+    r"drug)|mg/m2?|mg/kg|µg|mcg|micrograms?|milligrams?|infusion\s+rate|titrat\w*)\b"
+    # "how much tocilizumab?" asks for a dose; "how much was grade 4?", "how much leukaemia" do not
+    rf"|\bhow\s+much\s+(?!{_NOT_A_DRUG_AFTER_MUCH})(?=[a-z]+(?:mab|ib|cel|ide|one|ine|in|ol|ate|ax)\b)[a-z]+",
     _I,
 )
 _STATES_DOSE = re.compile(r"\d\s*(?:mg|µg|mcg|micrograms?)\b|\bmg/m", _I)
@@ -76,8 +80,11 @@ _DOSED = (
     re.compile(r"\b([a-z][\w-]+)\s+(?:premed\w*\s+)?(?:doses?|dosing|dosage)\b(?!-)", _I),
     re.compile(r"\b(?:doses?|dosing|dosage)\s+(?:of|for)\s+(?:the\s+)?([a-z][\w-]+)", _I),
     re.compile(r"\bhow\s+(?:many|much)\s+(?:mg|micrograms?|mcg|units|ug|µg)\s+of\s+([a-z][\w-]+)", _I),
+    re.compile(r"\bhow\s+much\s+([a-z][\w-]+)\s+(?:for|in|to|at|per|should|do|is|would)\b", _I),
 )
-_ASKS_AMOUNT = re.compile(r"\b(?:mg|mcg|micrograms?|µg|ug|milligrams?|how\s+(?:many|much))\b", _I)
+_ASKS_AMOUNT = re.compile(
+    r"\b(?:mg|mcg|micrograms?|µg|ug|milligrams?|how\s+(?:many|much)|what\s+(?:is\s+the\s+)?dose)\b", _I
+)
 # Words that say which dose or how it changes, not whose: "the usual dose", "dose reduction".
 _DOSE_WORDS = frozenset({
     "the", "a", "an", "what", "which", "whats", "usual", "standard", "recommended", "starting", "initial", "first",
@@ -176,13 +183,15 @@ def coverage_of(
         return Coverage(False, best, ", ".join(specialist[:3]))
     if closest < WEAK_MATCH and known_terms:
         words = [w for w in re.findall(r"[A-Za-z][A-Za-z0-9-]{2,}", question) if analyze(w)]
-        if words and len(uncovered) / len(words) >= MOSTLY_UNKNOWN:
+        # (two words at least: one stray word in a short question, "easiest of the 3 to give?", is not
+        # a subject the review lacks)
+        if words and len(uncovered) >= 2 and len(uncovered) / len(words) >= MOSTLY_UNKNOWN:
             return Coverage(False, best, ", ".join(uncovered[:3]))
     top = [str(getattr(h, "text", "")) for h in hits[:5]]
     if (pending := results_still_pending(question, top)) is not None:
         return Coverage(False, best, f"the results of {pending}, ongoing when the review was written",
                         after_review=True)
-    if _ASKS_DOSE.search(question) and not _dose_stated(question, top):
+    if asks_for_dose(question) and not _dose_stated(question, top, [*entities, *specialist]):
         return Coverage(False, best, "doses the review does not give")
     if _ASKS_COST.search(question) and not any(_STATES_COST.search(t) for t in top):
         return Coverage(False, best, "costs and prices")
@@ -191,21 +200,39 @@ def coverage_of(
     return Coverage(True, best, None)
 
 
+# A dose named in a premise is not asked for: "with step-up dosing, how often did CRS occur?".
+_PREMISE_BEFORE = re.compile(
+    r"\b(?:with|after|despite|using|under|given|following|on|by|at|from)(?:\s+[\w/-]+){0,3}\s*$", _I
+)
+
+
+def asks_for_dose(question: str) -> bool:
+    for match in _ASKS_DOSE.finditer(question):
+        clause = re.split(r"[,;:?.!()]", question[: match.start()])[-1]
+        if not _PREMISE_BEFORE.search(clause):
+            return True
+    return False
+
+
 def dosed_subjects(question: str) -> set[str]:
     """The analysed terms a dose is asked for ("dex premed dose" -> dexamethasone), if the question says."""
     named = {m.group(1).lower() for pattern in _DOSED for m in pattern.finditer(question)}
     return {t for w in named - _DOSE_WORDS for t in analyze(w)}
 
 
-def _dose_stated(question: str, texts: Sequence[str]) -> bool:
+def _dose_stated(question: str, texts: Sequence[str], unknown: Sequence[str] = ()) -> bool:
     """Some passage states a dose, of what the question asks the dose of when it names it: a passage
-    giving InO's dose does not answer "how many mg of dexamethasone before blina?"."""
+    giving InO's dose does not answer "how many mg of dexamethasone before blina?". A dose question
+    that names a drug no passage mentions ("levetiracetam ppx - dose?") asks for a dose the review
+    cannot give, whatever else it states."""
     # An amount asked for ("mg pls", "how many mcg") is answered only by a sentence that gives one:
     # "dexamethasone premedication and step-dosing" names the practice, not the dose.
     amount = bool(_ASKS_AMOUNT.search(question))
     stating = [s for t in texts for s in re.split(r"(?<=[.;])\s+", t)
                if _STATES_DOSE.search(s) or (not amount and _DOSE_IN_WORDS.search(s))]
     subjects = dosed_subjects(question)
+    if not subjects and unknown:
+        return False
     return bool(stating) and (not subjects or any(subjects & set(analyze(s)) for s in stating))
 
 

@@ -59,7 +59,8 @@ _ANCHOR = re.compile(
 _POPULATION = re.compile(
     r"\b(?:patients|pts|people|children|kids|adults|adolescents|infants|responders|non-?responders|cases|cohorts?|"
     r"subgroups?|populations?|those|series|trials?|stud(?:y|ies)|phase\s*[123i]+|arms?|registry|"
-    r"centres|centers|institutions|guidelines?|practice|literature|review|evidence|data|"
+    r"centres|centers|institutions|guidelines?|practice|literature|review|evidence|data|authors?|article|paper|"
+    r"investigators|"
     r"ino[\s-]?vate|tower|eliana|aall\d+|zuma[\s-]?\d+|felix|e1910|19[\s-]?28z)\b"
     # a kind of patient, not a person: "in a patient who had InO", "for any child with CNS3 disease"
     r"|\b(?:in|for|to|with|of)\s+(?:(?:an?|any)\s+(?:pt|patient|child|adult|person|individual|case)|someone|anyone|"

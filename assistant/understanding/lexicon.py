@@ -121,17 +121,3 @@ GENERAL: Final = re.compile(
     r"script|function)\b|\b(?:python|javascript|sql)\s+(?:code|script|function)\b",
     _I,
 )
-DOSE: Final = re.compile(
-    r"\b(?:dose|doses|dosing|dosage|mg/m2?|mg/kg|mg|µg|mcg|micrograms?|milligrams?|titrat\w*|infusion\s+rate)\b"
-    # "how much tocilizumab?" asks for a dose; "how much was grade 4?" does not.
-    r"|\bhow\s+much\s+(?!(?:was|were|is|are|did|does|do|has|have|had|higher|lower|more|less|longer|shorter|better|"
-    r"worse|grade|of|time|risk|benefit|difference|survival|does)\b)[a-z]+",
-    _I,
-)
-# Dosing the review does discuss: InO (fractionation, mini-hyper-CVD reductions, the lower-dose
-# trial) and blinatumomab's step-up dosing against CRS. It gives no milligram doses of anything else.
-DOSE_IN_REVIEW: Final = re.compile(
-    r"\b(?:ramp[\s-]?up|step[\s-]?(?:up|wise)?|escalat\w*|fractionat\w*|mini[\s-]?hyper|hyper[\s-]?cvd|"
-    r"reduc\w*|lower)\b",
-    _I,
-)

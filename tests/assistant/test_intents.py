@@ -89,9 +89,9 @@ INTENTS: list[tuple[str, bool, str]] = [
     ("how much does Kymriah cost?", False, "out_of_scope"),
     ("What did the FDA approve in 2024?", False, "out_of_scope"),
     ("What are the latest NCCN guidelines for ALL?", False, "out_of_scope"),
-    ("What dose of blinatumomab should I give?", False, "out_of_scope"),
-    ("What is the tisagenlecleucel dose?", False, "out_of_scope"),
-    ("How much tocilizumab for grade 3 CRS?", False, "out_of_scope"),
+    # A dose is not suspected from the word: the passages decide (test_scope_from_evidence refuses these).
+    ("What dose of blinatumomab should I give?", False, "evidence_fact"),
+    ("What is the tisagenlecleucel dose?", False, "evidence_fact"),
     ("Tell me about brexu-cel", False, "out_of_scope"),
     ("How is T-ALL treated at relapse?", False, "out_of_scope"),
     ("venetoclax in relapsed ALL", False, "out_of_scope"),

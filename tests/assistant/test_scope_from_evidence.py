@@ -9,7 +9,13 @@ import pytest
 
 from assistant.engine import ChatEngine
 from assistant.heldout import is_refusal
-from assistant.scope import dosed_subjects, results_still_pending, specialist_words, uncovered_terms
+from assistant.scope import (
+    asks_for_dose,
+    dosed_subjects,
+    results_still_pending,
+    specialist_words,
+    uncovered_terms,
+)
 from knowledge.normalize import known_forms, phrase_acronyms
 
 
@@ -104,6 +110,13 @@ def test_what_a_dose_is_asked_for(question: str, subjects: set[str]) -> None:
     assert dosed_subjects(question) == subjects
 
 
+@pytest.mark.parametrize("question", ["What dose of blinatumomab should I give?", "What is the tisagenlecleucel dose?",
+                                      "How much tocilizumab for grade 3 CRS?"])
+def test_a_dose_the_passages_do_not_state_is_refused(engine: ChatEngine, question: str) -> None:
+    response = engine.respond(question)
+    assert is_refusal(response.answer) and "dose" in response.answer and not response.citations
+
+
 def test_a_dose_of_something_else_does_not_answer_a_dose_question(engine: ChatEngine) -> None:
     # Passages about blinatumomab's schedule and InO's mg/m2 state doses, but not this one.
     response = engine.respond("How many mg of dexamethasone go before the first blinatumomab bag?")
@@ -160,3 +173,29 @@ def test_specialist_words_are_rare_in_english_and_not_misspellings(uncovered: li
 def test_two_specialist_words_the_review_never_uses_refuse(engine: ChatEngine, question: str) -> None:
     response = engine.respond(question)
     assert is_refusal(response.answer) and not response.citations
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("Using step-up dosing, how often was CRS severe?", False),  # the dose is a premise
+        ("after the dose reduction, did SOS fall?", False),
+        ("what dose of InO is given in cycle 1?", True),
+        ("levetiracetam ppx - dose?", True),
+    ],
+)
+def test_a_dose_in_a_premise_is_not_asked_for(question: str, asks: bool) -> None:
+    assert asks_for_dose(question) is asks
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Under step-up dosing with steroid cover, how common was CRS with the bispecific in the phase 3?",
+        "simplest of the three for an outpatient?",  # one everyday word the review lacks is no subject
+        "Do the authors see too few options for R/R B-ALL these days, or too many? Which words do they use?",
+    ],
+)
+def test_in_scope_questions_that_once_were_refused_are_answered(engine: ChatEngine, question: str) -> None:
+    response = engine.respond(question)
+    assert not is_refusal(response.answer) and response.citations
