@@ -16,8 +16,12 @@ import re
 from collections.abc import Collection
 from functools import lru_cache
 
+from wordfreq import zipf_frequency
+
 from knowledge.vocabulary import (
+    NOT_ENGLISH_BELOW,
     RELATED,
+    REVIEW_WORD_CUTOFF,
     SPELLING_CUTOFF,
     SPELLING_MIN_LENGTH,
     SPELLING_VOCABULARY,
@@ -48,12 +52,29 @@ _ALIASES, _TERM_BY_GROUP = _alias_pattern(SYNONYMS)
 _RELATED, _RELATED_BY_GROUP = _alias_pattern(RELATED)
 
 
+@lru_cache(maxsize=1)
+def _review_words() -> frozenset[str]:
+    # Imported here: the pack's loader imports modules that import this one.
+    from knowledge.pack import review_words
+
+    return review_words()
+
+
 @lru_cache(maxsize=4096)
 def _correct_word(word: str) -> str:
+    """The drug or disease name ``word`` misspells; else, for a word that is no English word, the
+    review's word it misspells ("trasplant", "refrctory"). An English word the review does not use
+    ("lumen", "serology") is left as written: it is a subject the review may lack, not a typo."""
     lowered = word.lower()
     if lowered in SPELLING_VOCABULARY:
         return word
     match = difflib.get_close_matches(lowered, SPELLING_VOCABULARY, n=1, cutoff=SPELLING_CUTOFF)
+    if match:
+        return match[0]
+    words = _review_words()
+    if lowered in words or zipf_frequency(lowered, "en") >= NOT_ENGLISH_BELOW:
+        return word
+    match = difflib.get_close_matches(lowered, words, n=1, cutoff=REVIEW_WORD_CUTOFF)
     return match[0] if match else word
 
 

@@ -207,3 +207,11 @@ def common_words() -> frozenset[str]:
         for text in (passage.text, *passage.questions):
             found.update(re.findall(r"(?<![A-Za-z])[a-z]{6,}(?![A-Za-z])", text))
     return frozenset(found)
+
+
+@lru_cache(maxsize=1)
+def review_words() -> frozenset[str]:
+    """The words of seven letters or more that the shipped pack's passages write: what a misspelt
+    word of a question ("trasplant", "enroled") is most likely a misspelling of."""
+    return frozenset(w.lower() for passage in default_pack().passages
+                     for w in re.findall(r"(?<![A-Za-z-])[A-Za-z][a-z]{6,}(?![A-Za-z])", passage.text))

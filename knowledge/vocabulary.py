@@ -109,6 +109,10 @@ SPELLING_VOCABULARY: tuple[str, ...] = (
 # 0.82 lets "inotuzamab" and "tisagenleucel" through but keeps "myelotoxicity" from "neurotoxicity".
 SPELLING_CUTOFF = 0.82
 SPELLING_MIN_LENGTH = 7
+# A word rarer than this in general English (wordfreq's Zipf scale; most misspellings score 0-2) may
+# be a misspelling of one of the review's own words, matched at this closeness.
+NOT_ENGLISH_BELOW = 2.5
+REVIEW_WORD_CUTOFF = 0.85
 
 # The common English stopword list (NLTK's) plus the filler of typed questions. Words such as
 # "after" and "before" go too: with them, short passages that happen to share a connective outranked
