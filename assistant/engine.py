@@ -195,6 +195,13 @@ class ChatEngine:
             judged = self._judge(plan.query or reading.evidence_question, plan, ctx)
             if not judged.covered:
                 return self._refusal(plan, judged)
+        if plan.run_assessment and reading.intent.is_question and not plan.agents and self.retriever is not None:
+            # A patient described around a question that is about something else ("which statin for
+            # a 50-year-old with LDL 4.5?"): when the passages do not hold what it names, the
+            # assessment would answer a question nobody asked. Facts stated are still kept.
+            judged = self._judge(plan.query or reading.evidence_question, plan, ctx)
+            if not judged.covered and judged.subject:
+                return self._refusal(plan, judged)
         if plan.run_assessment:
             sections.append(self._assessment(ctx, plan))
         if plan.run_sequencing:

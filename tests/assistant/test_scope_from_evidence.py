@@ -154,12 +154,12 @@ def test_a_question_for_pending_results_is_said_to_be_after_the_review(engine: C
     ("uncovered", "specialist"),
     [
         (["rasburicase", "allopurinol", "needed"], ["rasburicase", "allopurinol"]),  # everyday words are not specialist
-        (["trasplant", "lumen"], ["lumen"]),  # a misspelling of a word the review uses is not unknown
+        (["efects", "lumen"], ["lumen"]),  # a misspelling of a word the review uses is not unknown
         (["people", "going", "really"], []),
     ],
 )
 def test_specialist_words_are_rare_in_english_and_not_misspellings(uncovered: list[str], specialist: list[str]) -> None:
-    known = {"transplant", "inotuzumab", "blinatumomab"}
+    known = {"effect", "inotuzumab", "blinatumomab"}
     assert specialist_words(uncovered, known) == specialist
 
 
@@ -199,3 +199,9 @@ def test_a_dose_in_a_premise_is_not_asked_for(question: str, asks: bool) -> None
 def test_in_scope_questions_that_once_were_refused_are_answered(engine: ChatEngine, question: str) -> None:
     response = engine.respond(question)
     assert not is_refusal(response.answer) and response.citations
+
+
+def test_a_patient_around_a_question_about_something_else_is_not_assessed(engine: ChatEngine) -> None:
+    response = engine.respond("Which statin would you start for a 61-year-old woman whose LDL is 5.1 mmol/L?")
+    assert is_refusal(response.answer) and not response.citations and response.assessment is None
+    assert response.patient.get("age_years") == 61  # what was said about her is kept
