@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from assistant.understanding.parts import split_question
+from assistant.understanding.parts import split_question, without_set_aside
 
 # A question may say which part of the review it means ("according to the abstract", "per the
 # conclusion", "in Table 1"). Those parts are places, not topics, so their passages share no words
@@ -47,6 +47,7 @@ def retrieve(retriever: Retriever, question: str, *, k: int = 5, source: str | N
     part = named_part(question)
 
     def search(query: str) -> list[Any]:
+        query = without_set_aside(query)
         if part is None:
             return list(retriever.search(query, k=k, source=source))
         hits = list(retriever.search(query, k=max(k, PART_DEPTH), source=source))

@@ -107,3 +107,19 @@ def _with_subjects(part: str, parts: list[str]) -> str:
     if not borrowed:
         return part
     return f"{part} ({', '.join(dict.fromkeys(borrowed))})"
+
+
+# What a question sets aside: "other side effects apart from SOS", "toxicities other than CRS",
+# "besides CRS and ICANS, ...". The words set aside name what is *not* asked for, and searched
+# with the rest they pull in the passages about it.
+_SET_ASIDE = re.compile(
+    r"\b(?:apart\s+from|aside\s+from|other\s+than|besides|except(?:\s+for)?|excluding|leaving\s+aside|not\s+counting)"
+    r"\s+(?:the\s+)?[^,.;:?!()]{1,40}?(?=\s*(?:[,.;:?!()]|$|\b(?:what|which|how|in|with|for|does|do|did|is|are)\b))",
+    re.IGNORECASE,
+)
+
+
+def without_set_aside(question: str) -> str:
+    """``question`` without what it sets aside, to search with; the question itself when nothing is."""
+    searched = re.sub(r"\s+([,.;:?!])", r"\1", " ".join(_SET_ASIDE.sub(" ", question).split()))
+    return searched if len(searched.split()) >= MIN_PART_WORDS else question
