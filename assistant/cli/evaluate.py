@@ -19,8 +19,8 @@ def evaluate(as_json: bool, only: str | None, failures: bool) -> None:
 
     Retrieval: recall@1, recall@5 and MRR for dense, BM25 and hybrid search. Chat: fact accuracy,
     citation precision and recall, marker resolution, out-of-scope accuracy and scripts passed.
-    Split: the same measures on the development set (tuned on) and the three held-out sets (written
-    from the review alone); the newest held-out column is the one that counts, the older two were
+    Split: the same measures on the development set (tuned on) and the five held-out sets (written
+    from the review alone); the newest held-out column is the one that counts, the older ones were
     looked at while changing the code.
 
     Example: assistant eval --only split

@@ -101,6 +101,8 @@ def test_heldout_split_has_the_sizes_the_issue_asks_for() -> None:
 def test_development_split_reads_the_projects_own_set() -> None:
     split = load_development(default_pack())
     assert len(split.questions) >= 65 and split.vignettes
+    # the project's own out-of-scope questions and the development set written without the code
+    assert len(split.out_of_scope) >= 74 and sum(o.after_review for o in split.out_of_scope) == 20
 
 
 # -- pure scoring --------------------------------------------------------------------------------
