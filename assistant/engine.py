@@ -38,6 +38,7 @@ from tools.toxicity import assess_toxicity
 log = logging.getLogger("rrall.chat")
 
 # Turns whose answer is fixed text: nothing for a model to add.
+_DEMOGRAPHIC = frozenset({"age_years"})
 _NO_LLM_KINDS = frozenset({"greeting", "help", "out_of_scope", "reset", "confirmed_not_patient"})
 # Session state: facts waiting for "is this your patient?", and the facts asked for last turn.
 PENDING_KEY = "unconfirmed_facts"
@@ -195,10 +196,12 @@ class ChatEngine:
             judged = self._judge(plan.query or reading.evidence_question, plan, ctx)
             if not judged.covered:
                 return self._refusal(plan, judged)
-        if plan.run_assessment and reading.intent.is_question and not plan.agents and self.retriever is not None:
-            # A patient described around a question that is about something else ("which statin for
+        if plan.run_assessment and reading.intent.is_question and not plan.agents and self.retriever is not None \
+                and set(ctx.patient) <= _DEMOGRAPHIC:
+            # A person known only by age, around a question about something else ("which statin for
             # a 50-year-old with LDL 4.5?"): when the passages do not hold what it names, the
-            # assessment would answer a question nobody asked. Facts stated are still kept.
+            # assessment would answer a question nobody asked. Facts stated are still kept. A patient
+            # with any fact of the disease is assessed, whatever protocol names the message uses.
             judged = self._judge(plan.query or reading.evidence_question, plan, ctx)
             if not judged.covered and judged.subject:
                 return self._refusal(plan, judged)

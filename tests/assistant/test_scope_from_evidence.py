@@ -205,3 +205,15 @@ def test_a_patient_around_a_question_about_something_else_is_not_assessed(engine
     response = engine.respond("Which statin would you start for a 61-year-old woman whose LDL is 5.1 mmol/L?")
     assert is_refusal(response.answer) and not response.citations and response.assessment is None
     assert response.patient.get("age_years") == 61  # what was said about her is kept
+
+
+@pytest.mark.parametrize("message", [
+    "45M, frontline GMALL 07/2003, first relapse, CD22 90%, BM 40%. What next?",
+    "30M, prior UKALL14, relapsed twice, hyperdiploid, on levetiracetam for seizures - options?",
+])
+def test_a_patient_with_facts_of_the_disease_is_assessed_whatever_protocol_names_it_uses(
+    engine: ChatEngine, message: str
+) -> None:
+    response = engine.respond(message)
+    # (the assessment may mention products licensed after the review; it refuses nothing)
+    assert response.assessment is not None and "I will not guess" not in response.answer
