@@ -62,9 +62,11 @@ FROZEN_4 = {
 }
 
 
-# The fifth set, frozen when its author handed it over, before it was run.
+# The fifth set, frozen when its author handed it over, before it was run. One question was reworded
+# afterwards because copycheck found twelve words copied from the review in it (its facts and expected
+# answer unchanged; its result was never read): the hash is of the reworded file.
 FROZEN_5 = {
-    "questions.yaml": "4b743777a2c9d9aa196bc7466040c7326588b2081866957649a9e8bbdbf43e4a",
+    "questions.yaml": "32b31f9fbf8aa545667a064077f8ff3f2e197d2decc8e6d9d0205dfc4c52529d",
     "vignettes.yaml": "ce322d7aab5e89d345c7ddae580a54907bf5be50f495a610d15968254b0bced6",
 }
 
