@@ -228,8 +228,7 @@ def _dose_stated(question: str, texts: Sequence[str], unknown: Sequence[str] = (
     # An amount asked for ("mg pls", "how many mcg") is answered only by a sentence that gives one:
     # "dexamethasone premedication and step-dosing" names the practice, not the dose.
     amount = bool(_ASKS_AMOUNT.search(question))
-    stating = [s for t in texts for s in re.split(r"(?<=[.;])\s+", t)
-               if _STATES_DOSE.search(s) or (not amount and _DOSE_IN_WORDS.search(s))]
+    stating = [s for s in _sentences(texts) if _STATES_DOSE.search(s) or (not amount and _DOSE_IN_WORDS.search(s))]
     subjects = dosed_subjects(question)
     if not subjects and unknown:
         return False
@@ -242,11 +241,14 @@ def results_still_pending(question: str, texts: Sequence[str]) -> str | None:
     if not _ASKS_RESULTS.search(question):
         return None
     asked = {re.sub(r"\s", "", m.group(0)).upper() for m in _TRIAL_ID.finditer(question)}
-    for text in texts:
-        for sentence in re.split(r"(?<=[.;])\s+", text):
-            if not _ONGOING.search(sentence) or "%" in sentence:
-                continue
-            named = {re.sub(r"\s", "", m.group(0)).upper() for m in _TRIAL_ID.finditer(sentence)}
-            if named & asked:
-                return sorted(named & asked)[0]
+    for sentence in _sentences(texts):
+        if not _ONGOING.search(sentence) or "%" in sentence:
+            continue
+        named = {re.sub(r"\s", "", m.group(0)).upper() for m in _TRIAL_ID.finditer(sentence)}
+        if named & asked:
+            return sorted(named & asked)[0]
     return None
+
+
+def _sentences(texts: Sequence[str]) -> list[str]:
+    return [sentence for text in texts for sentence in re.split(r"(?<=[.;])\s+", text)]
