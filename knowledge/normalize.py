@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from wordfreq import zipf_frequency
 
+from knowledge.pack import review_words
 from knowledge.vocabulary import (
     NOT_ENGLISH_BELOW,
     RELATED,
@@ -52,14 +53,6 @@ _ALIASES, _TERM_BY_GROUP = _alias_pattern(SYNONYMS)
 _RELATED, _RELATED_BY_GROUP = _alias_pattern(RELATED)
 
 
-@lru_cache(maxsize=1)
-def _review_words() -> frozenset[str]:
-    # Imported here: the pack's loader imports modules that import this one.
-    from knowledge.pack import review_words
-
-    return review_words()
-
-
 @lru_cache(maxsize=4096)
 def _correct_word(word: str) -> str:
     """The drug or disease name ``word`` misspells; else, for a word that is no English word, the
@@ -71,7 +64,7 @@ def _correct_word(word: str) -> str:
     match = difflib.get_close_matches(lowered, SPELLING_VOCABULARY, n=1, cutoff=SPELLING_CUTOFF)
     if match:
         return match[0]
-    words = _review_words()
+    words = review_words()  # the shipped pack's words, read once
     if lowered in words or zipf_frequency(lowered, "en") >= NOT_ENGLISH_BELOW:
         return word
     match = difflib.get_close_matches(lowered, words, n=1, cutoff=REVIEW_WORD_CUTOFF)

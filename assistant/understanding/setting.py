@@ -14,7 +14,8 @@ relapse; clinical-rules.md section 2), so it is never guessed:
   is refractory disease ("never achieved remission", "did not reach CR after induction",
   "induction failure"). A relapse after an unnumbered remission ("relapsed after achieving CR") still names no ordinal.
 - A story told from the diagnosis is counted (`_counted_relapses`): when the message starts at the
-  beginning (diagnosis, frontline therapy, a first remission) and names no ordinal, each relapse told
+  beginning (the diagnosis, induction or frontline therapy, or a relapse after the frontline ended)
+  and names no ordinal, each relapse told
   after a remission or a line of therapy is one more ("diagnosed 2019, UKALL, CR; relapsed 2022,
   blina, CR2; now back again" -> second or later; "had chemo and went into remission, now it has come
   back" -> first). A relapse told with no beginning before it ("relapsed after the allo") still names
@@ -236,13 +237,13 @@ def extract_ph(c: Collector) -> None:
                 c.judge("ph_positive", value, *match.span(), negated=False if value else None)
 
 
-# The beginning of a story of the disease: its diagnosis, the frontline therapy, the first remission.
+# The beginning of a story of the disease: its diagnosis, induction or the frontline therapy.
 _STORY_START = re.compile(
     r"\b(?:diagnos\w*(?!\s+(?:with\s+)?(?:an?\s+)?(?:[\w-]+\s+)?(?:relapse|recurrence))|dx|frontline|front-line|first[\s-]line|upfront|induction|initial\s+(?:therapy|treatment|chemo\w*))\b",
 )
 _REMISSION = re.compile(r"\b(?:cr\d?|cri|crh|complete\s+(?:remission|response)|remission|mrd[\s-]*neg\w*)\b")
 # One telling of a relapse: the word, its plain-language forms ("it has come back", "the leukaemia
-# returned") and the shorthand of a timeline ("R1", "rel").
+# returned") and shorthand ("rel", "rlps"); R-numbers carry their own ordinal and stop the count.
 _RELAPSE_TOLD = re.compile(
     r"\b(?:relapse[sd]?|relapsing|recurr\w*|rel|rlps?|relaspe)\b"
     r"|\b(?:came|come|comes|coming)\s+back\b|\b(?:is|it's|was|has\s+been)\s+back\b|\breturn(?:ed|s)\b"
