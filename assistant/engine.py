@@ -188,23 +188,9 @@ class ChatEngine:
             # the evidence decides, and the refusal names what the word list saw.
             evidence = self._evidence(plan, reading, ctx, judge_scope=True)
             return evidence or self._refusal(plan, ctx.scope)
-        if not ctx.patient and (plan.run_sequencing or plan.run_toxicity) and self.retriever is not None:
-            # A question with no patient answered from the rules' general points (sequencing,
-            # toxicity) is still a question about the review: when retrieval finds nothing that
-            # answers it ("which VOD criteria, EBMT or Baltimore?"), general points would be an
-            # answer to another question. The same scope judgement as any evidence question decides.
-            judged = self._judge(plan.query or reading.evidence_question, plan, ctx)
-            if not judged.covered:
-                return self._refusal(plan, judged)
-        if plan.run_assessment and reading.intent.is_question and not plan.agents and self.retriever is not None \
-                and set(ctx.patient) <= _DEMOGRAPHIC:
-            # A person known only by age, around a question about something else ("which statin for
-            # a 50-year-old with LDL 4.5?"): when the passages do not hold what it names, the
-            # assessment would answer a question nobody asked. Facts stated are still kept. A patient
-            # with any fact of the disease is assessed, whatever protocol names the message uses.
-            judged = self._judge(plan.query or reading.evidence_question, plan, ctx)
-            if not judged.covered and judged.subject:
-                return self._refusal(plan, judged)
+        off_topic = self._off_topic(plan, reading, ctx)
+        if off_topic is not None:
+            return self._refusal(plan, off_topic)
         if plan.run_assessment:
             sections.append(self._assessment(ctx, plan))
         if plan.run_sequencing:
@@ -218,6 +204,28 @@ class ChatEngine:
             elif not sections:
                 return self._refusal(plan, ctx.scope)
         return "\n\n".join(s for s in sections if s)
+
+    def _off_topic(self, plan: Plan, reading: Reading, ctx: TurnContext) -> Coverage | None:
+        """The scope judgement that refuses a turn the rules would otherwise answer, or None.
+
+        - No patient, and the rules' general points (sequencing, toxicity) would answer: those points
+          answer another question when retrieval finds nothing for this one ("which VOD criteria, EBMT
+          or Baltimore?").
+        - A person known only by age, around a question naming something the passages lack ("which
+          statin for a 50-year-old with LDL 4.5?"): the assessment would answer a question nobody
+          asked. A patient with any fact of the disease is assessed whatever protocol names are used.
+        Facts stated are kept either way."""
+        if self.retriever is None:
+            return None
+        general = not ctx.patient and (plan.run_sequencing or plan.run_toxicity)
+        aside = (plan.run_assessment and reading.intent.is_question and not plan.agents
+                 and set(ctx.patient) <= _DEMOGRAPHIC)
+        if not (general or aside):
+            return None
+        judged = self._judge(plan.query or reading.evidence_question, plan, ctx)
+        if judged.covered or (aside and not general and not judged.subject):
+            return None
+        return judged
 
     def _refusal(self, plan: Plan, judged: Coverage | None) -> str:
         if judged is not None and judged.after_review:

@@ -31,11 +31,12 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from difflib import get_close_matches
+from functools import lru_cache
 from typing import Any
 
 from wordfreq import zipf_frequency
 
-from knowledge.normalize import analyze, known_forms
+from knowledge.normalize import TERM_WORD, analyze, known_forms
 
 # Development split: every in-scope question had a best dense similarity of 0.50 or more; the
 # unrelated out-of-scope questions (weather, a joke, a poem, football) 0.22 or less.
@@ -132,7 +133,7 @@ def uncovered_terms(question: str, known_terms: Collection[str]) -> list[str]:
     # A word the whole question's reading folds into a known phrase ("central nervous system" -> CNS)
     # is covered, as is one that clips, compounds or spells out a known term (knowledge.normalize).
     in_context = set(analyze(question))
-    for word in re.findall(r"[A-Za-z][A-Za-z0-9-]{2,}", question):
+    for word in TERM_WORD.findall(question):
         tokens = analyze(word)
         if (tokens and all(t not in known_terms for t in tokens) and in_context.issuperset(tokens)
                 and not known_forms(tokens, known_terms)):
@@ -145,9 +146,15 @@ def specialist_words(uncovered: Sequence[str], known_terms: Collection[str]) -> 
     rare = [w for w in uncovered if zipf_frequency(w.lower(), "en") < SPECIALIST_BELOW]
     if not rare:
         return []
-    # Compared with terms of some length: a short stem is close to too much.
-    terms = [t for t in known_terms if len(t) >= 4]
+    terms = _long_terms(frozenset(known_terms))
     return [w for w in rare if not any(get_close_matches(t, terms, n=1, cutoff=MISSPELLING_RATIO) for t in analyze(w))]
+
+
+@lru_cache(maxsize=4)
+def _long_terms(known_terms: frozenset[str]) -> list[str]:
+    # Compared with terms of some length: a short stem is close to too much. Built once per index,
+    # not once per question.
+    return [t for t in known_terms if len(t) >= 4]
 
 
 def entities_among(words: Sequence[str]) -> list[str]:
@@ -182,7 +189,7 @@ def coverage_of(
     if len(specialist) >= SPECIALIST_WORDS and not strong:
         return Coverage(False, best, ", ".join(specialist[:3]))
     if closest < WEAK_MATCH and known_terms:
-        words = [w for w in re.findall(r"[A-Za-z][A-Za-z0-9-]{2,}", question) if analyze(w)]
+        words = [w for w in TERM_WORD.findall(question) if analyze(w)]
         # (two words at least: one stray word in a short question, "easiest of the 3 to give?", is not
         # a subject the review lacks)
         if words and len(uncovered) >= 2 and len(uncovered) / len(words) >= MOSTLY_UNKNOWN:

@@ -32,6 +32,8 @@ from knowledge.vocabulary import (
 )
 
 _WORD = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
+# A word as a term of the review or a question: a letter, then letters, digits or hyphens ("CD22", "tisa-cel").
+TERM_WORD = re.compile(r"[A-Za-z][A-Za-z0-9-]{2,}")
 _BRACKETED = re.compile(r"\([^)]*\)")
 _SPELL_CANDIDATE = re.compile(rf"[A-Za-z][A-Za-z-]{{{SPELLING_MIN_LENGTH - 1},}}")
 

@@ -24,7 +24,7 @@ import numpy.typing as npt
 
 from knowledge.fusion import reciprocal_rank_fusion
 from knowledge.lexical import LexicalIndex
-from knowledge.normalize import mentioned_agents, phrase_acronyms
+from knowledge.normalize import TERM_WORD, mentioned_agents, phrase_acronyms
 from knowledge.rerank import Candidate, LogisticReranker, agent_fit, coverage, feature_matrix
 from knowledge.store import IndexedPassage, lexical_text, record_passage_id
 
@@ -42,7 +42,6 @@ _FIGURE = re.compile(
 )
 
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z0-9-]{2,}")
 
 def wants_figure(query: str) -> bool:
     return bool(_WANTS_FIGURE.search(query))
@@ -215,7 +214,7 @@ def build_signals(
     # (terms of three letters or more: two-letter pieces would let a compound read as known, "cartox" as
     # "cart"+"ox"), and the words as written, so a misspelling is matched to "transplant" even where
     # the analysis names it "hsct"
-    words = {word for p in passages for text in (p.text, *p.questions) for word in _WORD.findall(text)}
+    words = {word for p in passages for text in (p.text, *p.questions) for word in TERM_WORD.findall(text)}
     alone = {t for word in words for t in analyze(word) if len(t) >= 3} | {w.lower() for w in words if len(w) >= 4}
     idf = {t: float(np.log(1 + (n - df + 0.5) / (df + 0.5))) for t, df in document_frequency.items()}
     return Signals(

@@ -154,9 +154,10 @@ _TREATED_IN = re.compile(r"\b(?:had|received|got|given|treated|salvaged|consolid
 _PAST_SETTING = re.compile(
     r"\b(?:after|following|post|since|beyond|before|prior\s+to|at|from)(?:\s+(?:that|the|this|her|his|their))?$"
 )
+_ANY_THERAPY = "|".join(p.pattern for _, p in THERAPY_PATTERNS)
 # A therapy given in a setting makes it an earlier one: "blina for the first relapse", "InO at 1st relapse".
 _THERAPY_IN = re.compile(
-    "(?:" + "|".join(p.pattern for _, p in THERAPY_PATTERNS) + r")(?:\s+[\w-]+)?\s+(?:for|at|in|during)"
+    rf"(?:{_ANY_THERAPY})(?:\s+[\w-]+)?\s+(?:for|at|in|during)"
     r"(?:\s+(?:that|the|this|her|his|their))?$",
     _I,
 )
@@ -254,8 +255,9 @@ _AFTER_FRONTLINE_ENDED = re.compile(
     r"(?:all\s+)?(?:therapy|treatment|chemo\w*))\b"
 )
 _NUMBERED_TIMELINE = re.compile(r"\br[1-9]\b")
-_THERAPY_TOLD = re.compile("|".join(p.pattern for _, p in THERAPY_PATTERNS)
-                           + r"|\b(?:transplant\w*|allo\w*|hsct|sct|bmt|chemo\w*|salvage|reinduction)\b", _I)
+_THERAPY_TOLD = re.compile(
+    rf"{_ANY_THERAPY}|\b(?:transplant\w*|allo\w*|hsct|sct|bmt|chemo\w*|salvage|reinduction)\b", _I
+)
 
 
 def _counted_relapses(c: Collector) -> bool:
